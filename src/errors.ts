@@ -3,7 +3,7 @@
  * wrong and, in `hint`, what to do. Everything else is unexpected and gets a reference instead.
  */
 export class UserError extends Error {
-  override readonly name = 'UserError';
+  override name: string = 'UserError';
   constructor(
     message: string,
     readonly hint?: string,
