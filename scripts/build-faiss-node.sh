@@ -5,6 +5,7 @@
 # The package's own src/faiss.cc is compiled with node-gyp, plus two shims for faiss 1.7.3:
 #   - faiss::idx_t is Index::idx_t there (force-included header);
 #   - IDSelectorArray has no aggregate init there (brace init → constructor call).
+# RTTI stays on (node-gyp turns it off): faiss's write_index dynamic_casts the index objects.
 # Output: node_modules/faiss-node/build/Release/faiss-node.node, where `bindings` looks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,7 @@ cat > "$work/binding.gyp" <<G
     "include_dirs": ["$root/$addon"],
     "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
     "cflags!": ["-fno-exceptions"],
-    "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
     "cflags_cc": ["-std=c++17", "-fexceptions", "-fopenmp", "-O2", "-include", "$work/src/faiss137_shim.h"],
     "libraries": ["-lfaiss", "-llapack", "-lblas", "-lgomp"]
   }]

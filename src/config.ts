@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from './errors.ts';
+import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
+
+/** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
+export const DEFAULT_SBERT_MODEL = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_CLAP_MODEL = 'Xenova/larger_clap_music_and_speech';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess(blankToUndefined, schema.prefault(value as never));
+
+/**
+ * Every environment variable, in one place. `.env.example` lists the same names with comments;
+ * a test keeps the two in step.
+ */
+const envSchema = z.object({
+  DISCORD_TOKEN: opt(z.string()),
+  DISCORD_APPLICATION_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
+  DISCORD_GUILD_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
+  DISCORD_API_URL: withDefault(z.url(), 'https://discord.com/api'),
+  BOT_ADMIN_IDS: withDefault(z.string(), ''),
+
+  MODELS_DIR: withDefault(z.string(), 'models'),
+  EMBEDDINGS_DIR: withDefault(z.string(), 'embeddings'),
+  INDEX_NAME: withDefault(z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'), 'default'),
+  SBERT_MODEL: withDefault(z.string().min(1), DEFAULT_SBERT_MODEL),
+  CLAP_MODEL: withDefault(z.string().min(1), DEFAULT_CLAP_MODEL),
+  MODEL_DTYPE: withDefault(z.enum(['q8', 'fp32']), 'q8'),
+  ORT_THREADS: withDefault(int(0, 64), 0),
+  ALLOW_REMOTE_MODELS: withDefault(bool, 'false'),
+
+  CANDIDATES: withDefault(int(1, 10_000), 300),
+  TEXT_WEIGHT: withDefault(z.coerce.number().min(0).max(1), 0),
+  MAX_PROMPT_CHARS: withDefault(int(10, 4000), DEFAULT_MAX_PROMPT_CHARS),
+
+  KEYV_URL: opt(z.string()),
+  CACHE_TTL_SECONDS: withDefault(int(1, 30 * 24 * 3600), 3600),
+  CACHE_MAX_ENTRIES: withDefault(int(1, 1_000_000), 1000),
+  CACHE_TIMEOUT_MS: withDefault(int(10, 60_000), 250),
+
+  AUDIO_ROOT: opt(z.string()),
+  PREVIEW_CACHE_DIR: withDefault(z.string(), '.cache/previews'),
+  PREVIEW_SECONDS: withDefault(int(5, 120), 30),
+
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+export interface Config {
+  discord: {
+    token: string | undefined;
+    applicationId: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string;
+    adminIds: string[];
+  };
+  models: {
+    dir: string;
+    sbert: string;
+    clap: string;
+    dtype: 'q8' | 'fp32';
+    threads: number;
+    allowRemote: boolean;
+  };
+  index: { embeddingsDir: string; name: string; dir: string };
+  retrieval: { candidates: number; textWeight: number; maxPromptChars: number };
+  cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
+  audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Parses the environment once; every problem is listed in one UserError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new UserError(`Invalid configuration: ${problems.join('; ')}.`, 'See .env.example for every variable and its format.');
+  }
+  const e = parsed.data;
+  const abs = (p: string) => path.resolve(cwd, p);
+  const adminIds = e.BOT_ADMIN_IDS.split(/[\s,]+/).filter(Boolean);
+  const badAdmin = adminIds.find((id) => !/^\d{5,25}$/.test(id));
+  if (badAdmin) throw new UserError(`Invalid configuration: BOT_ADMIN_IDS has "${badAdmin}", not a Discord user id.`, 'List user ids separated by commas.');
+  const embeddingsDir = abs(e.EMBEDDINGS_DIR);
+  return {
+    discord: {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+      adminIds,
+    },
+    models: {
+      dir: abs(e.MODELS_DIR),
+      sbert: e.SBERT_MODEL,
+      clap: e.CLAP_MODEL,
+      dtype: e.MODEL_DTYPE,
+      threads: e.ORT_THREADS,
+      allowRemote: e.ALLOW_REMOTE_MODELS,
+    },
+    index: { embeddingsDir, name: e.INDEX_NAME, dir: path.join(embeddingsDir, e.INDEX_NAME) },
+    retrieval: { candidates: e.CANDIDATES, textWeight: e.TEXT_WEIGHT, maxPromptChars: e.MAX_PROMPT_CHARS },
+    cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
+    audio: { root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined, previewCacheDir: abs(e.PREVIEW_CACHE_DIR), previewSeconds: e.PREVIEW_SECONDS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const INDEX_FORMAT = 'cratedigger-index';
+export const INDEX_FORMAT_VERSION = 1;
+
+/** File names inside an index folder. Fixed, so other tools (and Python) find them. */
+export const INDEX_FILES = {
+  manifest: 'manifest.json',
+  tracks: 'tracks.csv',
+  textIndex: 'text.faiss',
+  textEmbeddings: 'text_embeddings.npy',
+  audioEmbeddings: 'audio_embeddings.npy',
+  audioMask: 'audio_mask.npy',
+  audioReport: 'audio_failures.csv',
+} as const;
+
+const modelRef = z.object({
+  id: z.string().min(1),
+  dim: z.number().int().positive(),
+  dtype: z.enum(['q8', 'fp32']),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal(INDEX_FORMAT),
+  formatVersion: z.literal(INDEX_FORMAT_VERSION),
+  name: z.string().min(1),
+  /** Short content id: changes whenever the index's content may change (cache keys use it). */
+  version: z.string().min(1),
+  createdAt: z.string(),
+  catalog: z.object({
+    source: z.string(),
+    sha256: z.string(),
+    tracks: z.number().int().positive(),
+  }),
+  models: z.object({
+    text: modelRef,
+    /** The CLAP model whose text tower must embed prompts for this index's audio embeddings. */
+    clap: modelRef.nullable(),
+  }),
+  textIndex: z.object({
+    factory: z.string().min(1),
+    metric: z.literal('inner_product'),
+    ntotal: z.number().int().positive(),
+  }),
+  embeddings: z.object({
+    dtype: z.literal('float32'),
+    text: z.object({ rows: z.number().int().positive(), dim: z.number().int().positive() }),
+    audio: z
+      .object({
+        rows: z.number().int().positive(),
+        dim: z.number().int().positive(),
+        /** Rows whose mask is true: tracks that have an audio embedding. */
+        embedded: z.number().int().nonnegative(),
+        failed: z.number().int().nonnegative(),
+        /** How windows were cut from each track (recorded so a rebuild can match it). */
+        policy: z.record(z.string(), z.unknown()),
+      })
+      .nullable(),
+  }),
+  /** Where it came from: `cratedigger index`, `import-python`, … and free-form notes. */
+  builtBy: z.string(),
+});
+
+export type IndexManifest = z.infer<typeof manifestSchema>;
+export type ModelRef = z.infer<typeof modelRef>;
+
+/** The content id recorded as `version`: a hash of what the index contains and how it was made. */
+export function contentVersion(parts: Omit<IndexManifest, 'version' | 'name'>): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
+}
+
+export function indexMode(manifest: IndexManifest): 'two-stage' | 'text-only' {
+  return manifest.embeddings.audio && manifest.embeddings.audio.embedded > 0 && manifest.models.clap
+    ? 'two-stage'
+    : 'text-only';
+}

@@ -1,0 +1,45 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { env } from '@huggingface/transformers';
+import { UserError } from '../../errors.ts';
+import type { EncoderOptions } from './types.ts';
+
+/** Ids of models the project writes itself (`npm run models:generate`); all others are downloaded. */
+const GENERATED_PREFIX = 'cratedigger/';
+
+/** transformers.js keeps its settings in one module-level `env`: set them once per thread. */
+export function configureTransformers(opts: Pick<EncoderOptions, 'modelsDir' | 'allowRemote'>): void {
+  env.allowLocalModels = true;
+  env.localModelPath = `${path.resolve(opts.modelsDir)}${path.sep}`;
+  env.allowRemoteModels = opts.allowRemote;
+  env.cacheDir = path.resolve(opts.modelsDir, '.cache');
+}
+
+/** The ONNX file name transformers.js loads for a dtype (`q8` → `*_quantized.onnx`). */
+export function onnxFileName(base: string, dtype: EncoderOptions['dtype']): string {
+  return dtype === 'q8' ? `${base}_quantized.onnx` : `${base}.onnx`;
+}
+
+/**
+ * Fails early, with the command that fixes it, when a model's files are not in `modelsDir`
+ * (transformers.js would otherwise report a generic fetch error).
+ */
+export async function assertModelPresent(opts: EncoderOptions, onnxBases: readonly string[]): Promise<void> {
+  if (opts.allowRemote) return;
+  const dir = path.resolve(opts.modelsDir, opts.modelId);
+  const needed = ['config.json', 'tokenizer.json', ...onnxBases.map((b) => path.join('onnx', onnxFileName(b, opts.dtype)))];
+  const missing: string[] = [];
+  for (const f of needed) {
+    const st = await stat(path.join(dir, f)).catch(() => null);
+    if (!st?.isFile()) missing.push(f);
+  }
+  if (missing.length === 0) return;
+  const fix = opts.modelId.startsWith(GENERATED_PREFIX)
+    ? 'Run `npm run models:generate` to write the generated models.'
+    : `Run \`npm run models:download -- --model ${opts.modelId} --dtype ${opts.dtype}\` on a machine with internet, copy models/ here, or set ALLOW_REMOTE_MODELS=true.`;
+  throw new UserError(`Model ${opts.modelId} is missing ${missing.join(', ')} in ${dir}.`, fix);
+}
+
+export function sessionOptions(threads: number): { intraOpNumThreads?: number; interOpNumThreads?: number } {
+  return threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
+}

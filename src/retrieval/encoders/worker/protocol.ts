@@ -1,0 +1,35 @@
+import type { EncoderSpec } from '../encoder-set.ts';
+
+/** Messages between the main thread and the encoder worker. Vectors travel as transferred buffers. */
+export type EncoderRole = 'text' | 'clapText' | 'clapAudio';
+
+export type WorkerRequest =
+  | { id: number; op: 'embedText'; role: 'text' | 'clapText'; texts: string[] }
+  | { id: number; op: 'embedAudio'; windows: Float32Array[] }
+  | { id: number; op: 'close' };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  hint?: string;
+  userFacing: boolean;
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; rows: number; dim: number; data: Float32Array }
+  | { id: number; ok: true; closed: true }
+  | { id: number; ok: false; error: SerializedError };
+
+export interface WorkerReady {
+  type: 'ready';
+  dims: { text: number; clapText: number | null; clapAudio: number | null };
+}
+
+export interface WorkerFailed {
+  type: 'failed';
+  error: SerializedError;
+}
+
+export interface WorkerData {
+  spec: EncoderSpec;
+}

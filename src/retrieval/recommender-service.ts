@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { assertModelsMatch, type LoadedIndex, loadIndexFolder, readManifest } from './artifacts/load-index.ts';
+import { INDEX_FILES, type IndexManifest, indexMode } from './artifacts/manifest.ts';
+import type { EncoderSet, EncoderSpec } from './encoders/encoder-set.ts';
+import type { EncoderOptions } from './encoders/types.ts';
+import { startEncoderWorker } from './encoders/worker/worker-encoders.ts';
+import {
+  type Engine,
+  type IndexInfo,
+  indexInfo,
+  type RecommendRequest,
+  type RecommendResult,
+  type RecommenderSettings,
+  recommendWith,
+} from './recommender.ts';
+
+/** How models load, whatever index needs them. */
+export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'allowRemote'>;
+
+export interface ServingStatus extends IndexInfo {
+  mode: 'two-stage' | 'text-only';
+  manifest: IndexManifest;
+  models: { text: string; clap: string | null };
+}
+
+export interface ReloadReport {
+  status: ServingStatus;
+  loadMs: number;
+  /** True when the new index needed other models and a new encoder worker was started. */
+  modelsReloaded: boolean;
+}
+
+export interface RecommenderService {
+  recommend(req: RecommendRequest): Promise<RecommendResult>;
+  /** Loads and validates an index folder, then swaps it in; on any error the old one keeps serving. */
+  reload(dir?: string): Promise<ReloadReport>;
+  status(): ServingStatus;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  indexDir: string;
+  runtime: ModelRuntime;
+  settings: RecommenderSettings;
+  /** Replaceable for in-process use (benchmarks of raw encoder cost); the default is a worker thread. */
+  startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
+}
+
+/** The models an index needs: its SBERT model, and CLAP's text tower when it has audio embeddings. */
+export function encoderSpecFor(manifest: IndexManifest, runtime: ModelRuntime): EncoderSpec {
+  const opts = (modelId: string): EncoderOptions => ({ modelId, ...runtime });
+  const clap = indexMode(manifest) === 'two-stage' && manifest.models.clap ? opts(manifest.models.clap.id) : null;
+  return { text: opts(manifest.models.text.id), clap };
+}
+
+function sameModels(a: EncoderSpec, b: EncoderSpec): boolean {
+  return a.text.modelId === b.text.modelId && (a.clap?.modelId ?? null) === (b.clap?.modelId ?? null);
+}
+
+function checkAgainstEncoders(index: LoadedIndex, encoders: EncoderSet): void {
+  assertModelsMatch(
+    index.manifest,
+    {
+      text: { id: encoders.text.modelId, dim: encoders.text.dim },
+      ...(encoders.clapText ? { clap: { id: encoders.clapText.modelId, dim: encoders.clapText.dim } } : {}),
+    },
+    path.join(index.dir, INDEX_FILES.manifest),
+  );
+}
+
+/** Counts queries per engine so an engine replaced by a reload is disposed only once they finish. */
+class EngineSlot {
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
+  constructor(
+    readonly engine: Engine,
+    readonly spec: EncoderSpec,
+  ) {}
+
+  async run<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await fn(this.engine);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (this.drained = resolve));
+  }
+}
+
+/**
+ * Opens an index with warm models (the worker has loaded them and embedded once) and serves
+ * queries. Reloads swap index and, when needed, encoders atomically.
+ */
+export async function openRecommender(opts: OpenOptions): Promise<RecommenderService> {
+  const startEncoders = opts.startEncoders ?? startEncoderWorker;
+
+  async function loadEngine(dir: string, reuse: EngineSlot | null): Promise<{ slot: EngineSlot; modelsReloaded: boolean }> {
+    const manifest = await readManifest(dir);
+    const spec = encoderSpecFor(manifest, opts.runtime);
+    const reusable = reuse && sameModels(reuse.spec, spec) ? reuse.engine.encoders : null;
+    // The index loads while the worker loads its models.
+    const [index, encoders] = await Promise.all([loadIndexFolder(dir), reusable ?? startEncoders(spec)]);
+    try {
+      checkAgainstEncoders(index, encoders);
+    } catch (err) {
+      if (!reusable) await encoders.dispose();
+      throw err;
+    }
+    return { slot: new EngineSlot({ index, encoders }, spec), modelsReloaded: !reusable };
+  }
+
+  let current = (await loadEngine(opts.indexDir, null)).slot;
+  let reloading: Promise<unknown> = Promise.resolve();
+
+  const status = (): ServingStatus => {
+    const { index, encoders } = current.engine;
+    return {
+      ...indexInfo(index),
+      mode: index.mode,
+      manifest: index.manifest,
+      models: { text: encoders.text.modelId, clap: encoders.clapText?.modelId ?? null },
+    };
+  };
+
+  return {
+    recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req)),
+    status,
+    reload(dir) {
+      const target = path.resolve(dir ?? current.engine.index.dir);
+      // One reload at a time; each starts from whatever the previous one left serving.
+      const job = reloading.then(async (): Promise<ReloadReport> => {
+        const t0 = performance.now();
+        const { slot, modelsReloaded } = await loadEngine(target, current);
+        const old = current;
+        current = slot;
+        if (modelsReloaded) void old.idle().then(() => old.engine.encoders.dispose());
+        return { status: status(), loadMs: Math.round(performance.now() - t0), modelsReloaded };
+      });
+      reloading = job.catch(() => undefined);
+      return job;
+    },
+    async close() {
+      await reloading;
+      await current.idle();
+      await current.engine.encoders.dispose();
+    },
+  };
+}

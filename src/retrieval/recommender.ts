@@ -1,0 +1,147 @@
+import { performance } from 'node:perf_hooks';
+import type { Track } from '../catalog/track.ts';
+import type { LoadedIndex } from './artifacts/load-index.ts';
+import type { EncoderSet } from './encoders/encoder-set.ts';
+import { row } from './matrix.ts';
+import { normalizePrompt } from './prompt.ts';
+import { type Candidate, rerank } from './rerank.ts';
+
+export type RetrievalMode = 'two-stage' | 'text-only';
+
+export interface RecommendRequest {
+  prompt: string;
+  /** Results wanted (top-K). */
+  k: number;
+  /** First-stage pool size (top-N by text similarity). */
+  candidates?: number;
+  /** Keeps only tracks it accepts (catalog filters); the pool widens until enough remain. */
+  accept?: (track: Track) => boolean;
+}
+
+export interface Recommendation {
+  rank: number;
+  trackId: string;
+  score: number;
+  textScore: number;
+  audioScore: number | null;
+  textRank: number;
+  audioRank: number | null;
+  track: Track;
+}
+
+export interface StageTimings {
+  textEmbedMs: number;
+  searchMs: number;
+  clapTextMs: number;
+  rerankMs: number;
+  totalMs: number;
+}
+
+export interface IndexInfo {
+  name: string;
+  tracks: number;
+  version: string;
+  dir: string;
+}
+
+export interface RecommendResult {
+  query: string;
+  mode: RetrievalMode;
+  /** Size of the reranked pool (after filters). */
+  candidates: number;
+  results: Recommendation[];
+  timings: StageTimings;
+  index: IndexInfo;
+}
+
+export interface RecommenderSettings {
+  candidates: number;
+  /** Weight of the text score in the final score (0 = CLAP only, as the prototype). */
+  textWeight: number;
+  maxPromptChars: number;
+}
+
+/** An index with the encoders that embed prompts for it. Swapped as a whole on reload. */
+export interface Engine {
+  index: LoadedIndex;
+  encoders: EncoderSet;
+}
+
+export function indexInfo(index: LoadedIndex): IndexInfo {
+  return { name: index.manifest.name, tracks: index.tracks.length, version: index.manifest.version, dir: index.dir };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * The two-stage pipeline: prompt → SBERT → faiss top-N → CLAP text embedding → rerank by the
+ * precomputed CLAP audio embeddings of the N → top-K. Pure with respect to its engine: each call
+ * takes the engine current when it starts, so a reload never changes a query in flight.
+ */
+export async function recommendWith(engine: Engine, settings: RecommenderSettings, req: RecommendRequest): Promise<RecommendResult> {
+  const t0 = performance.now();
+  const query = normalizePrompt(req.prompt, settings.maxPromptChars);
+  const { index, encoders } = engine;
+  const k = Math.max(1, Math.floor(req.k));
+  const pool = Math.max(k, Math.floor(req.candidates ?? settings.candidates));
+
+  const textVec = row(await encoders.text.embed([query]), 0);
+  const t1 = performance.now();
+
+  const candidates = firstStage(index, textVec, pool, req.accept);
+  const t2 = performance.now();
+
+  const twoStage = index.mode === 'two-stage' && index.audio !== null && encoders.clapText !== null;
+  const clapVec = twoStage ? row(await encoders.clapText!.embed([query]), 0) : null;
+  const t3 = performance.now();
+
+  const ranked = rerank(candidates, clapVec, twoStage ? index.audio : null, settings.textWeight).slice(0, k);
+  const results: Recommendation[] = ranked.map((c, i) => {
+    const track = index.tracks[c.row]!;
+    return {
+      rank: i + 1,
+      trackId: track.id,
+      score: c.score,
+      textScore: c.textScore,
+      audioScore: c.audioScore,
+      textRank: c.textRank,
+      audioRank: c.audioRank,
+      track,
+    };
+  });
+  const t4 = performance.now();
+  return {
+    query,
+    mode: twoStage ? 'two-stage' : 'text-only',
+    candidates: candidates.length,
+    results,
+    timings: {
+      textEmbedMs: round(t1 - t0),
+      searchMs: round(t2 - t1),
+      clapTextMs: round(t3 - t2),
+      rerankMs: round(t4 - t3),
+      totalMs: round(t4 - t0),
+    },
+    index: indexInfo(index),
+  };
+}
+
+/**
+ * Top-`pool` rows by text similarity that `accept` keeps. With a filter the search widens (×4)
+ * until `pool` tracks pass or the whole index has been searched.
+ */
+export function firstStage(index: LoadedIndex, textVec: Float32Array, pool: number, accept?: (t: Track) => boolean): Candidate[] {
+  const total = index.textIndex.size;
+  let n = Math.min(pool, total);
+  for (;;) {
+    const hits = index.textIndex.search(textVec, n);
+    const out: Candidate[] = [];
+    for (let i = 0; i < hits.ids.length && out.length < pool; i++) {
+      const r = hits.ids[i]!;
+      if (accept && !accept(index.tracks[r]!)) continue;
+      out.push({ row: r, textScore: hits.scores[i]!, textRank: i + 1 });
+    }
+    if (!accept || out.length >= pool || n >= total) return out;
+    n = Math.min(total, n * 4);
+  }
+}

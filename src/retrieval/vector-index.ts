@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import faiss from 'faiss-node';
+import { applySearchParams, readSearchParams, type SearchParams } from './faiss-search-params.ts';
+import type { Matrix } from './matrix.ts';
+
+/**
+ * HNSW explores efSearch nodes per query and IVF visits nprobe lists: both must be well above the
+ * first stage's ~300 candidates (HNSW) or recall collapses. Overridable per index build.
+ */
+export const DEFAULT_SEARCH_PARAMS: Required<SearchParams> = { efSearch: 768, nprobe: 32 };
+
+/** Rows added to faiss per call: faiss-node takes plain JS arrays, so large adds are chunked. */
+const ADD_CHUNK_ROWS = 4096;
+
+export interface SearchHits {
+  /** Row numbers in the index, best first. */
+  ids: number[];
+  /** Inner products (cosine similarity for unit vectors), same order. */
+  scores: number[];
+}
+
+export class VectorIndexError extends Error {
+  override readonly name = 'VectorIndexError';
+}
+
+/** Fewest vectors faiss can train a factory on: one per IVF list, 2^nbits per PQ codebook. */
+export function minTrainingRows(factory: string): number {
+  let need = 1;
+  const ivf = /IVF(\d+)/i.exec(factory);
+  if (ivf) need = Math.max(need, Number(ivf[1]));
+  for (const m of factory.matchAll(/PQ\d+(?:x(\d+))?/gi)) need = Math.max(need, 2 ** Number(m[1] ?? 8));
+  return need;
+}
+
+/**
+ * Inner-product search over L2-normalized vectors with faiss. `Flat` (exact) by default; any
+ * faiss factory string (`HNSW32`, `IVF1024,PQ32`, …) by option, trained when the type needs it.
+ * The `.faiss` file is faiss's own format, so Python's `faiss.read_index` reads it.
+ */
+export class VectorIndex {
+  private constructor(
+    private readonly index: faiss.Index,
+    readonly factory: string,
+  ) {}
+
+  get size(): number {
+    return this.index.ntotal();
+  }
+
+  get dim(): number {
+    return this.index.getDimension();
+  }
+
+  /** Search-time parameters stored in the index (HNSW efSearch, IVF nprobe); empty for Flat. */
+  get searchParams(): SearchParams {
+    return readSearchParams(this.index.toBuffer());
+  }
+
+  static build(vectors: Matrix, factory = 'Flat', params: SearchParams = DEFAULT_SEARCH_PARAMS): VectorIndex {
+    if (vectors.rows === 0) throw new VectorIndexError('cannot build an index of zero vectors');
+    let index: faiss.Index;
+    try {
+      index = faiss.Index.fromFactory(vectors.dim, factory, faiss.MetricType.METRIC_INNER_PRODUCT);
+    } catch (err) {
+      throw new VectorIndexError(`faiss cannot make an index "${factory}": ${(err as Error).message}`);
+    }
+    if (!index.isTrained()) {
+      // faiss aborts the whole process (not a catchable error) when it has fewer training points
+      // than centroids, so that case is refused here first.
+      const need = minTrainingRows(factory);
+      if (vectors.rows < need) {
+        throw new VectorIndexError(
+          `"${factory}" needs at least ${need} vectors to train, the catalog has ${vectors.rows} (use Flat or HNSW32 for small catalogs)`,
+        );
+      }
+      try {
+        index.train(Array.from(vectors.data));
+      } catch (err) {
+        throw new VectorIndexError(
+          `training "${factory}" on ${vectors.rows} vectors failed: ${(err as Error).message} ` +
+            '(IVF needs many more vectors than lists; use Flat or HNSW32 for small catalogs)',
+        );
+      }
+    }
+    for (let r = 0; r < vectors.rows; r += ADD_CHUNK_ROWS) {
+      const end = Math.min(vectors.rows, r + ADD_CHUNK_ROWS);
+      index.add(Array.from(vectors.data.subarray(r * vectors.dim, end * vectors.dim)));
+    }
+    const built = new VectorIndex(index, factory);
+    return Object.keys(built.searchParams).length > 0 ? built.withSearchParams(params) : built;
+  }
+
+  /** Reads a `.faiss` file; `params` override the search parameters stored in it. */
+  static read(file: string, factory = 'unknown', params: SearchParams = {}): VectorIndex {
+    try {
+      const buf = readFileSync(file);
+      return new VectorIndex(faiss.Index.fromBuffer(applySearchParams(buf, params)), factory);
+    } catch (err) {
+      throw new VectorIndexError(`faiss cannot read it: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** A copy of this index with other search parameters (efSearch, nprobe). */
+  withSearchParams(params: SearchParams): VectorIndex {
+    const buf = applySearchParams(this.index.toBuffer(), params);
+    return new VectorIndex(faiss.Index.fromBuffer(buf), this.factory);
+  }
+
+  write(file: string): void {
+    this.index.write(file);
+  }
+
+  /** Top-k rows for one query vector; k is clamped to the index size. */
+  search(query: Float32Array, k: number): SearchHits {
+    return this.searchBatch({ rows: 1, dim: query.length, data: query }, k)[0]!;
+  }
+
+  /** Top-k rows for each query row; k is clamped to the index size. */
+  searchBatch(queries: Matrix, k: number): SearchHits[] {
+    if (queries.dim !== this.dim) {
+      throw new VectorIndexError(`query has ${queries.dim} dimensions, the index ${this.dim}`);
+    }
+    const kk = Math.max(0, Math.min(Math.floor(k), this.size));
+    if (kk === 0 || queries.rows === 0) return Array.from({ length: queries.rows }, () => ({ ids: [], scores: [] }));
+    const { labels, distances } = this.index.search(Array.from(queries.data), kk);
+    const out: SearchHits[] = [];
+    for (let q = 0; q < queries.rows; q++) {
+      const hits: SearchHits = { ids: [], scores: [] };
+      for (let j = q * kk; j < (q + 1) * kk; j++) {
+        // Approximate indexes pad with -1 when they find fewer than k.
+        if (labels[j]! < 0) continue;
+        hits.ids.push(labels[j]!);
+        hits.scores.push(distances[j]!);
+      }
+      out.push(hits);
+    }
+    return out;
+  }
+}
