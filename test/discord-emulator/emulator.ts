@@ -1,0 +1,395 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  GatewayDispatchEvents,
+  type APIApplicationCommand,
+  type APIInteractionGuildMember,
+  type APIUser,
+  type GatewayReadyDispatchData,
+} from 'discord.js';
+import type { ActiveFault, FaultRule } from './faults.ts';
+import { Gateway, GATEWAY_PATH } from './gateway.ts';
+import { handleRequest, listen } from './http.ts';
+import { buttonInteraction, chatInputInteraction, commandOptions, findComponent, type CommandOptionValues, type InteractionContext } from './interactions.ts';
+import { commandListProblems, formErrors } from './limits.ts';
+import { LOADING_FLAG, parseEmojiSegment, type StoredMessage } from './messages.ts';
+import { appRoutes } from './routes-app.ts';
+import { channelRoutes } from './routes-channels.ts';
+import { interactionRoutes } from './routes-interactions.ts';
+import { EmulatorState, type InteractionKind, type InteractionRecord, type RecordedCallback, type RecordedRequest } from './state.ts';
+import { findMember, permissionsOf } from './world.ts';
+
+export interface EmulatorOptions {
+  /** HELLO's heartbeat interval (Discord: ~41 s; use ~100–500 ms in tests). */
+  heartbeatIntervalMs?: number;
+  /** The bot token clients must use (random by default). */
+  token?: string;
+  /** Guild-level permissions of the bot's role (default: chat, embeds, files, reactions, Manage Messages). */
+  botPermissions?: bigint;
+  /** Time an interaction has for its initial callback (default 3000 ms, as on Discord). */
+  interactionDeadlineMs?: number;
+  /** Lifetime of an interaction token for edits and follow-ups (default 15 min). */
+  interactionTokenTtlMs?: number;
+  /** Per-file upload limit in bytes (default 10 MiB). */
+  attachmentSizeLimit?: number;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Said in the timeout error. */
+  what?: string;
+}
+
+const DEFAULT_WAIT_MS = 5000;
+
+/** Polls `check` until it returns something truthy; fails after the timeout with `what` in the message. */
+export async function waitUntil<T>(check: () => T | undefined | null | false, options: WaitOptions = {}, describe?: () => string): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_WAIT_MS);
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      const detail = describe ? `\n${describe()}` : '';
+      throw new Error(`timed out after ${options.timeoutMs ?? DEFAULT_WAIT_MS} ms waiting for ${options.what ?? 'condition'}${detail}`);
+    }
+    await sleep(10);
+  }
+}
+
+/** An interaction the emulator sent, seen from the test: what the client answered and the messages it made. */
+export class InteractionHandle {
+  constructor(
+    private readonly emulator: DiscordEmulator,
+    readonly record: InteractionRecord,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get kind(): InteractionKind {
+    return this.record.kind;
+  }
+
+  /** The initial callback (type 4 reply, 5 defer, 6 deferred update, 7 update, 9 modal), once sent. */
+  get callback(): RecordedCallback | undefined {
+    return this.record.callback;
+  }
+
+  /** Waits for the initial callback. */
+  waitForResponse(options: WaitOptions = {}): Promise<RecordedCallback> {
+    return this.emulator.waitFor(() => this.record.callback, { what: `a response to interaction ${this.id}`, ...options });
+  }
+
+  /** The message `@original` refers to (the reply, or for 6/7 the message whose button was pressed). */
+  original(): StoredMessage | undefined {
+    return this.record.originalMessageId ? this.emulator.message(this.record.originalMessageId) : undefined;
+  }
+
+  /** Waits until the original response exists and satisfies `done` (default: no longer "thinking"). */
+  waitForOriginal(done: (m: StoredMessage) => boolean = (m) => ((m.data.flags ?? 0) & LOADING_FLAG) === 0, options: WaitOptions = {}): Promise<StoredMessage> {
+    return this.emulator.waitFor(
+      () => {
+        const m = this.original();
+        return m && done(m) ? m : undefined;
+      },
+      { what: `the original response of interaction ${this.id}`, ...options },
+    );
+  }
+
+  followups(): StoredMessage[] {
+    return this.record.followupIds.map((id) => this.emulator.message(id)).filter((m): m is StoredMessage => m !== undefined);
+  }
+}
+
+/**
+ * A local Discord for end-to-end tests: REST under `/api/v10` and the gateway on one 127.0.0.1 port.
+ * Point a real discord.js Client at it with `rest: { api: emu.apiUrl }` and log in with `emu.token`.
+ */
+export class DiscordEmulator {
+  readonly token: string;
+  readonly baseUrl: string;
+  /** For `new Client({ rest: { api } })` / `new REST({ api })` and `DISCORD_API_URL`. */
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly gateway: Gateway;
+  readonly #state: EmulatorState;
+  readonly #server: Server;
+
+  private constructor(token: string, port: number, server: Server, state: EmulatorState, gateway: Gateway) {
+    this.token = token;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.baseUrl}/api`;
+    this.gatewayUrl = `ws://127.0.0.1:${port}${GATEWAY_PATH}`;
+    this.#server = server;
+    this.#state = state;
+    this.gateway = gateway;
+  }
+
+  static async start(options: EmulatorOptions = {}): Promise<DiscordEmulator> {
+    const token = options.token ?? `emu.${randomBytes(18).toString('base64url')}`;
+    // The port is known only after listen, and the state needs the base URL for attachment links:
+    // the handler reads both through this holder once they exist.
+    const holder: { state?: EmulatorState; routes?: ReturnType<typeof appRoutes> } = {};
+    const { server, port } = await listen((req, res) => {
+      if (!holder.state || !holder.routes) {
+        res.writeHead(503).end();
+        return;
+      }
+      void handleRequest(holder.state, holder.routes, token, req, res);
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const state = new EmulatorState({
+      baseUrl,
+      ...(options.botPermissions !== undefined ? { botPermissions: options.botPermissions } : {}),
+      interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
+      interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
+      attachmentSizeLimit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
+    });
+    const { world } = state;
+    const gateway = new Gateway({
+      token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      guildId: world.guild.id,
+      baseWsUrl: () => `ws://127.0.0.1:${port}`,
+      members: () => world.guild.members,
+      guildCreate: () => structuredClone(world.guild),
+      ready: (sessionId, resumeUrl): GatewayReadyDispatchData => ({
+        v: 10,
+        user: world.botUser,
+        guilds: [{ id: world.guild.id, unavailable: true }],
+        session_id: sessionId,
+        resume_gateway_url: resumeUrl,
+        shard: [0, 1],
+        application: { id: world.application.id, flags: world.application.flags, flags_new: String(world.application.flags) },
+      }),
+    });
+    state.dispatch = (event, data, intent) => gateway.dispatch(event, data, intent);
+    server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+    holder.state = state;
+    holder.routes = [
+      ...appRoutes(state, () => `ws://127.0.0.1:${port}${GATEWAY_PATH}`),
+      ...interactionRoutes(state),
+      ...channelRoutes(state),
+    ];
+    return new DiscordEmulator(token, port, server, state, gateway);
+  }
+
+  // ---- the world ------------------------------------------------------------------------------
+
+  get applicationId(): string {
+    return this.#state.world.application.id;
+  }
+  get botUser(): APIUser {
+    return this.#state.world.botUser;
+  }
+  get guild() {
+    return this.#state.world.guild;
+  }
+  get channel() {
+    return this.#state.world.channel;
+  }
+  /** alice and bob (plain members) and admin (owner, Administrator role). */
+  get users() {
+    return this.#state.world.users;
+  }
+  get roles() {
+    return this.#state.world.roles;
+  }
+
+  // ---- what the client did --------------------------------------------------------------------
+
+  /** Every HTTP request, in arrival order, with the status it got. */
+  get requests(): readonly RecordedRequest[] {
+    return this.#state.requests;
+  }
+
+  /** Requests no route knew (404 with `route: null`): what the client tried that the emulator lacks. */
+  get unhandledRequests(): RecordedRequest[] {
+    return this.#state.requests.filter((r) => r.route === null);
+  }
+
+  /** Messages that exist (not deleted), oldest first. */
+  get messages(): StoredMessage[] {
+    return [...this.#state.messages.values()].filter((m) => !m.deleted);
+  }
+
+  message(id: string): StoredMessage | undefined {
+    return this.#state.message(id);
+  }
+
+  /** Registered commands, global and guild. */
+  get commands(): APIApplicationCommand[] {
+    return [...this.#state.commands.values()];
+  }
+
+  /** Who reacted with what: emoji key (unicode, or `name:id`) → user ids in order. */
+  reactionsOn(messageId: string): Record<string, string[]> {
+    const m = this.#require(messageId);
+    return Object.fromEntries([...m.reactions].map(([key, r]) => [key, [...r.userIds]]));
+  }
+
+  /** Times of the heartbeats (op 1) received, across connections. */
+  get heartbeats(): readonly number[] {
+    return this.gateway.heartbeats;
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  /** The next `times` requests matching method+path get `status` (429 by default, with Discord's rate-limit headers and body). */
+  failNext(rule: FaultRule): ActiveFault {
+    return this.#state.faults.add(rule);
+  }
+
+  /** The next `times` requests matching method+path wait `delayMs`, then are served normally. */
+  delayNext(rule: Omit<FaultRule, 'status' | 'retryAfterSec' | 'global' | 'scope'> & { delayMs: number }): ActiveFault {
+    return this.#state.faults.add(rule);
+  }
+
+  /** Closes every gateway connection (code 4000 by default; see Gateway.drop). */
+  dropGateway(options: { code?: number; terminate?: boolean; invalidateSession?: boolean } = {}): void {
+    this.gateway.drop(options);
+  }
+
+  // ---- acting as Discord's users --------------------------------------------------------------
+
+  /** Registers commands as a bulk overwrite would (global, or for the guild with `guild: true`). */
+  setCommands(definitions: Record<string, unknown>[], options: { guild?: boolean } = {}): APIApplicationCommand[] {
+    const problems = commandListProblems(definitions);
+    if (problems.length) throw new Error(`invalid command definitions: ${JSON.stringify(formErrors(problems))}`);
+    return this.#state.overwriteCommands(definitions, options.guild ? this.guild.id : undefined);
+  }
+
+  /**
+   * A person runs a registered slash command: dispatches INTERACTION_CREATE (type 2). Option values are
+   * checked against the registration, like Discord's client would. `memberPermissions` overrides the
+   * invoker's computed permissions in the payload.
+   */
+  async sendCommand(input: {
+    name: string;
+    options?: CommandOptionValues;
+    subcommand?: string;
+    user?: APIUser;
+    memberPermissions?: bigint;
+  }): Promise<InteractionHandle> {
+    const command = this.#state.findCommand(input.name);
+    if (!command) {
+      throw new Error(`/${input.name} is not registered: deploy it (PUT .../commands) or call emu.setCommands() first`);
+    }
+    const user = input.user ?? this.users.alice;
+    const { world } = this.#state;
+    const { options, resolved } = commandOptions(command, input.options ?? {}, input.subcommand, {
+      users: [world.botUser, ...Object.values(world.users)],
+      members: world.guild.members,
+      channels: [world.channel],
+      roles: world.guild.roles,
+      permissionsOf: (id) => permissionsOf(world, id),
+      invokerId: user.id,
+    });
+    const ctx = this.#context(user, input.memberPermissions);
+    return this.#dispatchInteraction('command', chatInputInteraction(ctx, command, options, resolved), { userId: user.id, commandName: command.name });
+  }
+
+  /** A person presses a button on a message: dispatches INTERACTION_CREATE (type 3) with the message. */
+  async clickButton(input: { messageId: string; customId: string; user?: APIUser; memberPermissions?: bigint }): Promise<InteractionHandle> {
+    const m = this.#require(input.messageId);
+    const component = findComponent(m.data.components, input.customId);
+    if (!component || component.type !== 2) throw new Error(`message ${m.id} has no button with custom_id "${input.customId}"`);
+    if (component.disabled === true) throw new Error(`button "${input.customId}" on message ${m.id} is disabled`);
+    const user = input.user ?? this.users.alice;
+    const ctx = this.#context(user, input.memberPermissions);
+    return this.#dispatchInteraction('component', buttonInteraction(ctx, this.#state.render(m), input.customId), { userId: user.id, sourceMessageId: m.id });
+  }
+
+  /** A person reacts: stores it and dispatches MESSAGE_REACTION_ADD (to sessions with a reactions intent). */
+  async addReaction(input: { messageId: string; emoji: string; user?: APIUser }): Promise<void> {
+    const m = this.#require(input.messageId);
+    if (m.ephemeral) throw new Error(`message ${m.id} is ephemeral: nobody can react to it`);
+    this.#state.addReaction(m, (input.user ?? this.users.alice).id, parseEmojiSegment(input.emoji));
+  }
+
+  /** A person takes their reaction back: dispatches MESSAGE_REACTION_REMOVE. */
+  async removeReaction(input: { messageId: string; emoji: string; user?: APIUser }): Promise<void> {
+    this.#state.removeReaction(this.#require(input.messageId), (input.user ?? this.users.alice).id, parseEmojiSegment(input.emoji));
+  }
+
+  /** A person writes in the channel: stores the message and dispatches MESSAGE_CREATE. */
+  async postMessage(input: { content: string; user?: APIUser }): Promise<StoredMessage> {
+    return this.#state.createMessage({ channelId: this.channel.id, authorId: (input.user ?? this.users.alice).id, body: { content: input.content }, files: [] });
+  }
+
+  /** Polls until `check` returns something truthy and returns it; the error lists the last requests. */
+  waitFor<T>(check: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
+    return waitUntil(check, options, () => this.#recentRequests());
+  }
+
+  /** Waits until a client has a live gateway session (identified or resumed on an open socket). */
+  waitForGateway(options: WaitOptions = {}): Promise<true> {
+    return this.waitFor(() => this.gateway.connected, { what: 'a connected gateway session', ...options });
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #require(messageId: string): StoredMessage {
+    const m = this.#state.message(messageId);
+    if (!m) throw new Error(`no message ${messageId} in the emulator`);
+    return m;
+  }
+
+  #context(user: APIUser, memberPermissions: bigint | undefined): InteractionContext {
+    const { world } = this.#state;
+    const member = findMember(world, user.id);
+    if (!member) throw new Error(`${user.username} is not a member of the emulated guild`);
+    const full: APIInteractionGuildMember = {
+      ...member,
+      user,
+      permissions: (memberPermissions ?? permissionsOf(world, user.id)).toString(),
+    };
+    return {
+      id: this.#state.ids.next(),
+      token: `ix.${randomBytes(24).toString('base64url')}`,
+      applicationId: world.application.id,
+      guildId: world.guild.id,
+      channel: world.channel,
+      member: full,
+      appPermissions: this.#state.botPermissions(),
+      attachmentSizeLimit: this.#state.options.attachmentSizeLimit,
+    };
+  }
+
+  async #dispatchInteraction(
+    kind: InteractionKind,
+    payload: InteractionRecord['payload'],
+    extra: { userId: string; commandName?: string; sourceMessageId?: string },
+  ): Promise<InteractionHandle> {
+    if (!this.gateway.hasSession) throw new Error('no gateway session: log a client in before sending interactions');
+    const record: InteractionRecord = {
+      id: payload.id,
+      token: payload.token,
+      kind,
+      payload,
+      createdAt: Date.now(),
+      userId: extra.userId,
+      channelId: this.channel.id,
+      followupIds: [],
+      ...(extra.commandName ? { commandName: extra.commandName } : {}),
+      ...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
+    };
+    this.#state.interactions.set(record.id, record);
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return new InteractionHandle(this, record);
+  }
+
+  #recentRequests(): string {
+    const last = this.#state.requests.slice(-8);
+    if (!last.length) return 'no REST requests were made';
+    return `last requests:\n${last.map((r) => `  ${r.method} ${r.path} → ${r.status}${r.route ? '' : ' (unknown route)'}`).join('\n')}`;
+  }
+}

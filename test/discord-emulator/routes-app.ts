@@ -1,0 +1,167 @@
+import { RESTJSONErrorCodes } from 'discord.js';
+import type { Route } from './http.ts';
+import { commandListProblems, commandProblems } from './limits.ts';
+import { ApiError, type EmulatorState } from './state.ts';
+import { findMember, findUser } from './world.ts';
+
+type Json = Record<string, unknown>;
+
+const object = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+
+/** Gateway discovery, users, the application, its commands, and the guild. */
+export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route[] {
+  const { world } = state;
+  const app = (id: string): void => {
+    if (id !== world.application.id) throw new ApiError(404, RESTJSONErrorCodes.UnknownApplication, 'Unknown Application');
+  };
+  const guild = (id: string): void => {
+    if (id !== world.guild.id) throw new ApiError(404, RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+  };
+  const commandRoutes = (prefix: string, scoped: boolean): Route[] => {
+    const scope = (p: Record<string, string>): string | undefined => {
+      app(p.app ?? '');
+      if (!scoped) return undefined;
+      guild(p.guild ?? '');
+      return p.guild;
+    };
+    return [
+      { method: 'GET', path: prefix, auth: true, handle: ({ params }) => ({ status: 200, body: state.commandList(scope(params)) }) },
+      {
+        method: 'PUT',
+        path: prefix,
+        auth: true,
+        handle: ({ params, body }) => {
+          const guildId = scope(params);
+          const problems = commandListProblems(body);
+          if (problems.length) throw ApiError.form(problems);
+          return { status: 200, body: state.overwriteCommands((body as unknown[]).map(object), guildId) };
+        },
+      },
+      {
+        method: 'POST',
+        path: prefix,
+        auth: true,
+        handle: ({ params, body }) => {
+          const guildId = scope(params);
+          const problems = commandProblems(object(body));
+          if (problems.length) throw ApiError.form(problems);
+          const d = object(body);
+          const old = state.commandList(guildId).find((c) => c.name === d.name && (c.type ?? 1) === (d.type ?? 1));
+          return { status: old ? 200 : 201, body: state.saveCommand(d, guildId, old?.id) };
+        },
+      },
+      {
+        method: 'DELETE',
+        path: `${prefix}/:command`,
+        auth: true,
+        handle: ({ params }) => {
+          const guildId = scope(params);
+          const c = state.commands.get(params.command ?? '');
+          if (!c || c.guild_id !== guildId) throw new ApiError(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
+          state.commands.delete(c.id);
+          return { status: 204 };
+        },
+      },
+    ];
+  };
+
+  return [
+    {
+      method: 'GET',
+      path: '/gateway/bot',
+      auth: true,
+      handle: () => ({
+        status: 200,
+        body: {
+          url: gatewayUrl(),
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
+      }),
+    },
+    { method: 'GET', path: '/gateway', auth: false, handle: () => ({ status: 200, body: { url: gatewayUrl() } }) },
+    { method: 'GET', path: '/users/@me', auth: true, handle: () => ({ status: 200, body: world.botUser }) },
+    {
+      method: 'GET',
+      path: '/users/:user',
+      auth: true,
+      handle: ({ params }) => {
+        const u = findUser(world, params.user ?? '');
+        if (!u) throw new ApiError(404, RESTJSONErrorCodes.UnknownUser, 'Unknown User');
+        return { status: 200, body: u };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/applications/@me',
+      auth: true,
+      handle: () => ({
+        status: 200,
+        body: {
+          ...world.application,
+          icon: null,
+          description: '',
+          bot_public: false,
+          bot_require_code_grant: false,
+          verify_key: '0'.repeat(64),
+          owner: world.users.admin,
+          team: null,
+          bot: world.botUser,
+          approximate_guild_count: 1,
+          summary: '',
+        },
+      }),
+    },
+    ...commandRoutes('/applications/:app/commands', false),
+    ...commandRoutes('/applications/:app/guilds/:guild/commands', true),
+    {
+      method: 'GET',
+      path: '/guilds/:guild',
+      auth: true,
+      handle: ({ params }) => {
+        guild(params.guild ?? '');
+        const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...rest } = world.guild;
+        return { status: 200, body: rest };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/guilds/:guild/channels',
+      auth: true,
+      handle: ({ params }) => {
+        guild(params.guild ?? '');
+        return { status: 200, body: world.guild.channels };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/guilds/:guild/roles',
+      auth: true,
+      handle: ({ params }) => {
+        guild(params.guild ?? '');
+        return { status: 200, body: world.guild.roles };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/guilds/:guild/members/:user',
+      auth: true,
+      handle: ({ params }) => {
+        guild(params.guild ?? '');
+        const m = findMember(world, params.user ?? '');
+        if (!m) throw new ApiError(404, RESTJSONErrorCodes.UnknownMember, 'Unknown Member');
+        return { status: 200, body: m };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/channels/:channel',
+      auth: true,
+      handle: ({ params }) => {
+        state.requireChannel(params.channel ?? '');
+        return { status: 200, body: world.channel };
+      },
+    },
+  ];
+}
+
