@@ -89,7 +89,7 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
   {
     name: 'folk and world',
     weight: 9,
-    genres: ['folk', 'country', 'singersongwriter', 'popfolk', 'celtic', 'world', 'latin', 'african', 'reggae', 'ethno', 'oriental', 'tribal', 'chanson', 'worldfusion', 'ska'],
+    genres: ['folk', 'country', 'singersongwriter', 'popfolk', 'celtic', 'world', 'latin', 'african', 'reggae', 'ethno', 'oriental', 'tribal', 'chanson', 'worldfusion', 'ska', 'ethnicrock'],
     moods: ['happy', 'travel', 'nature', 'summer', 'love', 'mellow', 'hopeful', 'romantic', 'melodic', 'ballad', 'sad', 'holiday', 'children', 'positive'],
     instruments: ['acousticguitar', 'guitar', 'voice', 'violin', 'accordion', 'harmonica', 'ukulele', 'flute', 'percussion', 'bongo', 'classicalguitar', 'acousticbassguitar'],
     durationSec: [120, 300],

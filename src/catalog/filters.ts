@@ -108,14 +108,16 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** Up to `n` tags spelled like `word` (edit distance, shared prefix), commonest first on ties. */
+/** Up to `n` tags spelled like `word` (edit distance, or containing it), commonest first on ties. */
 export function closeMatches(word: string, tags: ReadonlyMap<string, number>, n = 3): string[] {
   const key = tagKey(word);
-  const limit = Math.max(2, Math.floor(key.length / 3));
+  // Short words tolerate one typo: "rok" is rock, not pop.
+  const limit = key.length <= 4 ? 1 : key.length <= 8 ? 2 : 3;
   return [...tags]
     .map(([tag, count]) => {
       const k = tagKey(tag);
-      const related = k.startsWith(key) || key.startsWith(k) || (key.length >= 4 && k.includes(key));
+      // A typed prefix or inner word ("electric", "guitar") counts as one edit away.
+      const related = k.startsWith(key) || (key.length >= 4 && k.includes(key));
       return { tag, count, distance: related ? Math.min(1, editDistance(key, k)) : editDistance(key, k) };
     })
     .filter((m) => m.distance <= limit)
