@@ -65,6 +65,10 @@ describe('splitKeywordTail', () => {
     expect(splitKeywordTail(mention)).toEqual({ text: mention, keywords: [] });
   });
 
+  it('returns empty prose for a caption that is only a keyword list', () => {
+    expect(splitKeywordTail('Keywords: calm, piano')).toEqual({ text: '', keywords: ['calm', 'piano'] });
+  });
+
   it('drops narrative fragments and duplicates from the list', () => {
     const r = splitKeywordTail('Calm. Keywords: calm, Calm, a very long fragment that is no keyword at all, piano.');
     expect(r.keywords).toEqual(['calm', 'piano']);

@@ -120,13 +120,13 @@ export function buildJamendoCatalog(
         continue;
       }
       const { text, keywords } = splitKeywordTail(raw);
-      if (!text) continue;
-      track.caption = text;
-      captionStats.joined++;
       if (keywords.length) {
         explicit.set(id, keywords);
         captionStats.withKeywordTail++;
       }
+      if (!text) continue; // only keywords: the caption is written from tags below
+      track.caption = text;
+      captionStats.joined++;
     }
   }
   for (const t of tracks) {
