@@ -26,7 +26,7 @@ include perfect suitable suited ideal makes making made give gives giving set se
 throughout quality low high part parts element elements instrumentation arrangement
 keyword keywords tag tags suggested suggest suggests suggesting convey conveys conveying together
 resembling resembles reminiscent hear heard help helps fill fills filling consist consists consisting
-something someone sings sung
+something someone sings sung scene scenes video videos footage highlights playlist playlists
 `;
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(`${ENGLISH} ${CAPTION_FILLER}`.split(/\s+/).filter(Boolean));
