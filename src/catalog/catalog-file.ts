@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { parse } from 'csv-parse/sync';
@@ -124,6 +125,11 @@ export function parseCatalog(text: string, source = 'catalog'): Track[] {
 }
 
 export async function readCatalog(file: string): Promise<Track[]> {
+  return (await readCatalogWithHash(file)).tracks;
+}
+
+/** The tracks and the SHA-256 of the file's bytes (recorded in index manifests). */
+export async function readCatalogWithHash(file: string): Promise<{ tracks: Track[]; sha256: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -131,10 +137,10 @@ export async function readCatalog(file: string): Promise<Track[]> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT' ? `Catalog file not found: ${file}.` : `Cannot read catalog ${file}: ${(err as Error).message}.`,
-      'Create one with `npm run catalog -- jamendo …` or `npm run catalog -- demo`.',
+      'Create one with `npm run catalog -- jamendo …` or `npm run catalog -- demo --out <file>`.',
     );
   }
-  return parseCatalog(text, file);
+  return { tracks: parseCatalog(text, file), sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 export async function writeCatalog(file: string, tracks: readonly Track[]): Promise<void> {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Track } from '../catalog/track.ts';
 import { performance } from 'node:perf_hooks';
 import { assertModelsMatch, type LoadedIndex, loadIndexFolder, readManifest } from './artifacts/load-index.ts';
 import { INDEX_FILES, type IndexManifest, indexMode } from './artifacts/manifest.ts';
@@ -36,6 +37,8 @@ export interface RecommenderService {
   /** Loads and validates an index folder, then swaps it in; on any error the old one keeps serving. */
   reload(dir?: string): Promise<ReloadReport>;
   status(): ServingStatus;
+  /** The serving index's tracks (for filter vocabularies and previews). */
+  tracks(): readonly Track[];
   close(): Promise<void>;
 }
 
@@ -72,7 +75,7 @@ function checkAgainstEncoders(index: LoadedIndex, encoders: EncoderSet): void {
 /** Counts queries per engine so an engine replaced by a reload is disposed only once they finish. */
 class EngineSlot {
   private inFlight = 0;
-  private drained: (() => void) | null = null;
+  private waiters: (() => void)[] = [];
   constructor(
     readonly engine: Engine,
     readonly spec: EncoderSpec,
@@ -84,12 +87,12 @@ class EngineSlot {
       return await fn(this.engine);
     } finally {
       this.inFlight--;
-      if (this.inFlight === 0) this.drained?.();
+      if (this.inFlight === 0) this.waiters.splice(0).forEach((wake) => wake());
     }
   }
 
   idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (this.drained = resolve));
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 
@@ -131,6 +134,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
   return {
     recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req)),
     status,
+    tracks: () => current.engine.index.tracks,
     reload(dir) {
       const target = path.resolve(dir ?? current.engine.index.dir);
       // One reload at a time; each starts from whatever the previous one left serving.

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { UserError } from '../../../errors.ts';
+import { startWorker } from '../../../util/start-worker.ts';
 import type { Matrix } from '../../matrix.ts';
 import type { EncoderSet, EncoderSpec } from '../encoder-set.ts';
 import type { AudioEncoder, TextEncoder } from '../types.ts';
@@ -20,22 +20,12 @@ function revive(e: SerializedError): Error {
 }
 
 /**
- * Worker threads run plain JavaScript: when this code runs from TypeScript sources (tsx, vitest),
- * the worker needs tsx's loader too. Under tsx the flag is inherited already.
- */
-function workerExecArgv(url: URL): string[] {
-  const inherited = process.execArgv;
-  if (!url.pathname.endsWith('.ts') || inherited.some((a) => a.includes('tsx'))) return inherited;
-  return [...inherited, '--import', 'tsx'];
-}
-
-/**
  * Starts the encoder worker and resolves once its models are loaded (warm), with encoders that
  * forward to it. The event loop of this thread stays free while the worker computes.
  */
 export async function startEncoderWorker(spec: EncoderSpec): Promise<EncoderSet> {
-  const url = new URL(`./encoder-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  const worker = new Worker(url, { workerData: { spec } satisfies WorkerData, execArgv: workerExecArgv(url) });
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const worker = startWorker(new URL(`./encoder-worker${ext}`, import.meta.url), { spec } satisfies WorkerData);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let exited: Error | null = null;

@@ -1,0 +1,26 @@
+/**
+ * Command-line entry points: `tsx src/cli.ts <command> [args]`, wrapped by npm scripts
+ * (`npm run recommend -- …`, `npm run index -- …`, …).
+ */
+import dotenv from 'dotenv';
+import { runCatalogCommand } from './catalog/catalog-command.ts';
+import { indexCommand } from './cli/index-command.ts';
+import { recommendCommand } from './cli/recommend-command.ts';
+import { runCommand } from './cli/run-command.ts';
+
+dotenv.config({ quiet: true });
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  recommend: recommendCommand,
+  index: indexCommand,
+  catalog: runCatalogCommand,
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  process.stderr.write(`Usage: tsx src/cli.ts <${Object.keys(COMMANDS).join('|')}> [args] (--help on each)\n`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = await runCommand(name!, () => command(argv));
+}

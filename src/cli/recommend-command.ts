@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { catalogVocabulary, isEmptyFilter, matchesFilter, parseTrackFilter } from '../catalog/filters.ts';
+import { loadConfig } from '../config.ts';
+import { UserError } from '../errors.ts';
+import { normalizePrompt } from '../retrieval/prompt.ts';
+import { openRecommender } from '../retrieval/recommender-service.ts';
+import { formatResultTable, resultJson } from './format-results.ts';
+import { resolveIndexDir } from './resolve-index.ts';
+import { type CommandIo, processIo } from './run-command.ts';
+
+export const RECOMMEND_USAGE = `Usage: npm run recommend -- "<prompt>" [--k 5] [--candidates 300] [--index <dir|name>] [--json]
+                         [--mood x] [--genre y] [--instrument z] [--max-duration <seconds|m:ss>]`;
+
+/** Largest --k: results beyond a few dozen are noise for a listener. */
+export const MAX_K = 100;
+
+function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
+
+export async function recommendCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      k: { type: 'string', default: '5' },
+      candidates: { type: 'string' },
+      index: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      mood: { type: 'string' },
+      genre: { type: 'string' },
+      instrument: { type: 'string' },
+      'max-duration': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(RECOMMEND_USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+  // Checked before any model loads: a bad prompt fails in milliseconds.
+  const prompt = normalizePrompt(positionals.join(' '), config.retrieval.maxPromptChars);
+  const k = intOption('k', values.k, 1, MAX_K)!;
+  const candidates = intOption('candidates', values.candidates, 1, 100_000) ?? config.retrieval.candidates;
+
+  const service = await openRecommender({
+    indexDir: resolveIndexDir(values.index, config),
+    runtime: {
+      modelsDir: config.models.dir,
+      dtype: config.models.dtype,
+      threads: config.models.threads,
+      allowRemote: config.models.allowRemote,
+    },
+    settings: config.retrieval,
+  });
+  try {
+    const tracks = service.tracks();
+    const filter = parseTrackFilter(
+      { mood: values.mood, genre: values.genre, instrument: values.instrument, maxDuration: values['max-duration'] },
+      catalogVocabulary(tracks),
+    );
+    const accept = isEmptyFilter(filter) ? undefined : (t: (typeof tracks)[number]) => matchesFilter(t, filter);
+    const result = await service.recommend({ prompt, k, candidates, accept });
+    io.out(values.json ? JSON.stringify(resultJson(result)) : formatResultTable(result));
+  } finally {
+    await service.close();
+  }
+  return 0;
+}

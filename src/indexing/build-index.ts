@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { readCatalogWithHash } from '../catalog/catalog-file.ts';
+import { combinedText, type Track } from '../catalog/track.ts';
+import type { IndexManifest } from '../retrieval/artifacts/manifest.ts';
+import { type AudioEmbeddings, writeIndexFolder } from '../retrieval/artifacts/write-index.ts';
+import type { EncoderSet, EncoderSpec } from '../retrieval/encoders/encoder-set.ts';
+import type { TextEncoder } from '../retrieval/encoders/types.ts';
+import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
+import { createMatrix, type Matrix } from '../retrieval/matrix.ts';
+import type { ModelRuntime } from '../retrieval/recommender-service.ts';
+import type { SearchParams } from '../retrieval/faiss-search-params.ts';
+import { VectorIndex } from '../retrieval/vector-index.ts';
+import { createProgress } from './progress.ts';
+
+export interface BuildIndexOptions {
+  catalogFile: string;
+  outDir: string;
+  /** Shown in results and the bot's footer; defaults to the folder name. */
+  name?: string;
+  factory: string;
+  searchParams?: SearchParams;
+  sbertModel: string;
+  runtime: ModelRuntime;
+  /** Texts per request to the worker (the encoder batches again inside). */
+  batchSize?: number;
+  silent?: boolean;
+  /** Adds CLAP audio embeddings (audio issue): returns them given the loaded encoders. */
+  audio?: {
+    clapModel: string;
+    embed: (tracks: readonly Track[], encoders: EncoderSet) => Promise<AudioEmbeddings>;
+  };
+  startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
+}
+
+/** Embeds every track's combined text (caption | tags: …) in batches, with a progress bar. */
+export async function embedCatalogTexts(
+  encoder: TextEncoder,
+  tracks: readonly Track[],
+  opts: { batchSize?: number; silent?: boolean } = {},
+): Promise<Matrix> {
+  const batch = opts.batchSize ?? 256;
+  const out = createMatrix(tracks.length, encoder.dim);
+  const progress = createProgress({ label: 'text', total: tracks.length, unit: 'tracks', silent: opts.silent });
+  try {
+    for (let i = 0; i < tracks.length; i += batch) {
+      const slice = tracks.slice(i, i + batch);
+      const m = await encoder.embed(slice.map(combinedText));
+      out.data.set(m.data, i * encoder.dim);
+      progress.tick(slice.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  return out;
+}
+
+/**
+ * Builds an index folder from a catalog file: text embeddings → faiss index → (audio) → atomic
+ * write. Nothing is written until every part is ready.
+ */
+export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest> {
+  const { tracks, sha256 } = await readCatalogWithHash(opts.catalogFile);
+  const spec: EncoderSpec = {
+    text: { modelId: opts.sbertModel, ...opts.runtime },
+    clap: opts.audio ? { modelId: opts.audio.clapModel, ...opts.runtime } : null,
+    clapAudio: Boolean(opts.audio),
+  };
+  const encoders = await (opts.startEncoders ?? startEncoderWorker)(spec);
+  try {
+    const textEmbeddings = await embedCatalogTexts(encoders.text, tracks, opts);
+    const textIndex = VectorIndex.build(textEmbeddings, opts.factory, opts.searchParams);
+    const audio = opts.audio ? await opts.audio.embed(tracks, encoders) : null;
+    const clapDim = audio?.embeddings.dim ?? null;
+    return await writeIndexFolder(opts.outDir, {
+      name: opts.name ?? path.basename(path.resolve(opts.outDir)),
+      catalog: { source: path.basename(opts.catalogFile), sha256 },
+      tracks,
+      models: {
+        text: { id: encoders.text.modelId, dim: encoders.text.dim, dtype: opts.runtime.dtype },
+        clap: opts.audio && clapDim ? { id: opts.audio.clapModel, dim: clapDim, dtype: opts.runtime.dtype } : null,
+      },
+      textEmbeddings,
+      textIndex,
+      audio,
+      builtBy: 'cratedigger index',
+    });
+  } finally {
+    await encoders.dispose();
+  }
+}
