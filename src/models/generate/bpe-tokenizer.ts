@@ -214,12 +214,27 @@ function trainingWords(words: readonly string[]): { text: string; weight: number
   return out;
 }
 
-/** Synthetic " ab", " abc" … words: only used when `--vocab` asks for more than the words give. */
-function fillerWords(): { text: string; weight: number }[] {
+/**
+ * Synthetic " ab", " abc", … words in batches: only trained on when `--vocab` asks for more
+ * tokens than the real words need, each batch extending the merges learned before.
+ */
+function* fillerBatches(batchSize: number): Generator<{ text: string; weight: number }[]> {
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const out: { text: string; weight: number }[] = [];
-  for (const a of letters) for (const b of letters) for (const c of letters) out.push({ text: `${SPACE}${a}${b}${c}`, weight: 1 });
-  return out;
+  let batch: { text: string; weight: number }[] = [];
+  for (let length = 2; ; length++) {
+    const idx = new Array<number>(length).fill(0);
+    for (;;) {
+      batch.push({ text: SPACE + idx.map((i) => letters[i]).join(''), weight: 1 });
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+      let p = length - 1;
+      while (p >= 0 && idx[p] === letters.length - 1) idx[p--] = 0;
+      if (p < 0) break;
+      idx[p] = (idx[p] as number) + 1;
+    }
+  }
 }
 
 export interface BpeVocabulary {
@@ -243,9 +258,12 @@ export function bpeVocabulary(size?: number): BpeVocabulary {
   const limit = size === undefined ? Infinity : size - 1;
   trainer.addWords(trainingWords(vocabularyWords()));
   trainer.train(limit);
-  if (trainer.tokens.length < limit) {
-    trainer.addWords(fillerWords());
-    trainer.train(limit);
+  if (size !== undefined) {
+    for (const batch of fillerBatches(5000)) {
+      if (trainer.tokens.length >= limit) break;
+      trainer.addWords(batch);
+      trainer.train(limit);
+    }
   }
   return { tokens: [...trainer.tokens, MASK], merges: trainer.merges };
 }

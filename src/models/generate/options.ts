@@ -3,7 +3,9 @@
  * errors that say which option is wrong and what to pass instead.
  */
 import { UserError } from '../../errors.ts';
+import { BPE_MIN_VOCAB } from './bpe-tokenizer.ts';
 import type { TransformerSize } from './layers.ts';
+import { WORDPIECE_MIN_VOCAB } from './wordpiece-tokenizer.ts';
 
 export interface SbertOptions extends TransformerSize {
   /** Vocabulary size; undefined: every built-in word (a few thousand tokens). */
@@ -102,7 +104,7 @@ export function resolveSbertOptions(input: SbertInput | undefined): SbertOptions
   const o: SbertOptions = { ...SBERT_DEFAULTS, ...defined(input) };
   checkTower(o, 'SBERT', '--sbert', 0);
   checkInt(o.maxPositions, 'SBERT max positions', '--sbert-max-positions', 8, 8192);
-  if (o.vocab !== undefined) checkInt(o.vocab, 'SBERT vocabulary size', '--sbert-vocab', 1, 1_000_000);
+  if (o.vocab !== undefined) checkInt(o.vocab, 'SBERT vocabulary size', '--sbert-vocab', WORDPIECE_MIN_VOCAB, 1_000_000);
   checkParameters(towerParameters(o) + (o.vocab ?? 10_000) * o.hidden, 'SBERT model');
   return o;
 }
@@ -116,7 +118,7 @@ export function resolveClapOptions(input: ClapInput | undefined): ClapOptions {
   checkTower(o.text, 'CLAP text', '--clap-text', 0);
   checkTower(o.audio, 'CLAP audio', '--clap-audio', 0);
   checkInt(o.text.maxPositions, 'CLAP text max positions', '--clap-max-positions', 8, 8192);
-  if (o.text.vocab !== undefined) checkInt(o.text.vocab, 'CLAP vocabulary size', '--clap-vocab', 1, 1_000_000);
+  if (o.text.vocab !== undefined) checkInt(o.text.vocab, 'CLAP vocabulary size', '--clap-vocab', BPE_MIN_VOCAB, 200_000);
   checkInt(o.audio.patch, 'CLAP audio patch size', '--clap-audio-patch', 1, CLAP_MEL_BINS);
   checkInt(o.projection, 'CLAP projection size', '--clap-projection', 1, 16_384);
   checkParameters(towerParameters(o.text) + (o.text.vocab ?? 20_000) * o.text.hidden, 'CLAP text model');

@@ -52,8 +52,15 @@ function* letterStrings(): Generator<string> {
  * pieces, suffixes, words); a smaller `size` drops words from the tail, a larger one appends
  * letter-string pieces.
  */
+function baseTokens(): string[] {
+  return [...SPECIALS, ...punctuation(), ...DIGITS, ...LETTERS, ...[...DIGITS, ...LETTERS].map((c) => `##${c}`)];
+}
+
+/** The smallest vocabulary: specials and every single character (with and without `##`). */
+export const WORDPIECE_MIN_VOCAB = baseTokens().length;
+
 export function wordPieceVocabulary(size?: number): string[] {
-  const base = [...SPECIALS, ...punctuation(), ...DIGITS, ...LETTERS, ...[...DIGITS, ...LETTERS].map((c) => `##${c}`)];
+  const base = baseTokens();
   if (size !== undefined && size < base.length) {
     throw new UserError(
       `A WordPiece vocabulary needs at least ${base.length} tokens (specials and single characters); got ${size}.`,

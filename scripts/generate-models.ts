@@ -1,0 +1,33 @@
+/**
+ * npm run models:generate — writes the untrained stand-in models (see --help).
+ */
+import { isUserError } from '../src/errors.ts';
+import { parseGenerateArgs, GENERATE_HELP } from '../src/models/generate/cli-args.ts';
+import { generateModels } from '../src/models/generate/index.ts';
+
+async function main(): Promise<void> {
+  const options = parseGenerateArgs(process.argv.slice(2), process.env);
+  if (options === 'help') {
+    process.stdout.write(GENERATE_HELP);
+    return;
+  }
+  const results = await generateModels({ ...options, onProgress: (line) => console.log(line) });
+  for (const r of results) {
+    const seconds = (r.milliseconds / 1000).toFixed(1);
+    if (r.status === 'written') {
+      console.log(`wrote ${r.id} → ${r.dir} (${seconds} s)`);
+    } else {
+      console.log(`kept ${r.id} at ${r.dir} (already complete; --force regenerates)`);
+      if (r.differs) console.log(`  note: it was generated with another seed or other sizes than asked now`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  if (isUserError(err)) {
+    console.error(`error: ${err.full}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+});
