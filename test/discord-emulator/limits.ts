@@ -107,7 +107,7 @@ function checkComponents(components: unknown[], problems: FormProblem[], flags: 
   components.forEach((c, i) => visit(c, ['components', String(i)]));
 }
 
-/** Problems with a message body (create or edit); `fileCount` counts uploads sent alongside. */
+/** Problems with a message body (create or edit). */
 export function messageProblems(body: Json): FormProblem[] {
   const problems: FormProblem[] = [];
   checkLength(problems, ['content'], body.content, LIMITS.content);
