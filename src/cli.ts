@@ -4,6 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { runCatalogCommand } from './catalog/catalog-command.ts';
+import { buildDefaultCommand } from './cli/build-default-command.ts';
 import { indexCommand } from './cli/index-command.ts';
 import { recommendCommand } from './cli/recommend-command.ts';
 import { runCommand } from './cli/run-command.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   recommend: recommendCommand,
   index: indexCommand,
   catalog: runCatalogCommand,
+  'build-default': buildDefaultCommand,
 };
 
 const [name, ...argv] = process.argv.slice(2);
