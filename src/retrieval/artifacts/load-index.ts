@@ -24,6 +24,8 @@ export interface LoadedIndex {
   textEmbeddings: Matrix;
   textIndex: VectorIndex;
   audio: LoadedAudio | null;
+  /** Absolute audio root recorded at build time, if any. */
+  audioRoot: string | null;
 }
 
 /** What the running models produce; a loaded index must agree. */
@@ -155,7 +157,8 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
     }
     audio = { embeddings: { rows: n, dim: a.dim, data: emb.data as Float32Array }, mask: mask.data as Uint8Array };
   }
-  return { dir: root, manifest, mode: indexMode(manifest), tracks, textEmbeddings, textIndex, audio };
+  const audioRoot = manifest.audioRoot === null ? null : path.resolve(root, manifest.audioRoot);
+  return { dir: root, manifest, mode: indexMode(manifest), tracks, textEmbeddings, textIndex, audio, audioRoot };
 }
 
 /**

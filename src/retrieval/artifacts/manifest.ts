@@ -60,6 +60,11 @@ export const manifestSchema = z.object({
   }),
   /** Where it came from: `cratedigger index`, `import-python`, … and free-form notes. */
   builtBy: z.string(),
+  /**
+   * The audio root the audio embeddings were computed from (relative to the index folder when
+   * inside it or beside it, else absolute), so previews can find the files; AUDIO_ROOT overrides.
+   */
+  audioRoot: z.string().nullable().default(null),
 });
 
 export type IndexManifest = z.infer<typeof manifestSchema>;

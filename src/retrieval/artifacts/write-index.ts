@@ -27,9 +27,11 @@ export interface IndexContent {
   textIndex: VectorIndex;
   audio: AudioEmbeddings | null;
   builtBy: string;
+  /** Audio root used for the audio embeddings (absolute); stored relative to the index folder. */
+  audioRoot?: string | null;
 }
 
-export function buildManifest(content: IndexContent, createdAt = new Date()): IndexManifest {
+export function buildManifest(content: IndexContent, dir: string, createdAt = new Date()): IndexManifest {
   const n = content.tracks.length;
   const audio = content.audio;
   const parts: Omit<IndexManifest, 'version' | 'name'> = {
@@ -53,6 +55,7 @@ export function buildManifest(content: IndexContent, createdAt = new Date()): In
         : null,
     },
     builtBy: content.builtBy,
+    audioRoot: content.audioRoot ? path.relative(path.resolve(dir), path.resolve(content.audioRoot)) || '.' : null,
   };
   return { ...parts, name: content.name, version: contentVersion(parts) };
 }
@@ -69,7 +72,7 @@ export async function writeIndexFolder(dir: string, content: IndexContent): Prom
   if (content.audio && (content.audio.embeddings.rows !== n || content.audio.mask.length !== n)) {
     throw new Error(`audio parts disagree with ${n} tracks`);
   }
-  const manifest = buildManifest(content);
+  const manifest = buildManifest(content, dir);
   const target = path.resolve(dir);
   await mkdir(path.dirname(target), { recursive: true });
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
