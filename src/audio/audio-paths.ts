@@ -39,6 +39,18 @@ export async function resolveUnderRoot(root: string, relPath: string): Promise<s
 }
 
 /**
+ * Where a catalog path lands under the root, for files about to be written (so not existing
+ * yet, and no symlink to follow): the same refusals as `resolveUnderRoot`, checked on the text.
+ */
+export function resolveUnderRootLexically(root: string, relPath: string): string {
+  checkRelative(relPath);
+  const absRoot = path.resolve(root);
+  const file = path.resolve(absRoot, relPath);
+  if (!isInside(absRoot, file)) throw unsafe(relPath, 'it points outside the audio root');
+  return file;
+}
+
+/**
  * MTG-Jamendo ships a low-quality variant of each file next to (or instead of) the full one:
  * `48/948.mp3` → `48/948.low.mp3`. Undefined when the path has no extension or is `.low` already.
  */
