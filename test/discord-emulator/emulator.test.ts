@@ -84,6 +84,17 @@ describe('DiscordEmulator with a real discord.js Client', () => {
     expect(emu.requests[0]?.headers.authorization).toBe(`Bot ${emu.token}`);
   });
 
+  it('serves channel, guild and member fetches over REST', async () => {
+    const channel = await client.channels.fetch(emu.channel.id, { force: true });
+    expect(channel?.id).toBe(emu.channel.id);
+    const guild = await client.guilds.fetch({ guild: emu.guild.id, force: true });
+    expect(guild.ownerId).toBe(emu.users.admin.id);
+    const member = await guild.members.fetch({ user: emu.users.bob.id, force: true });
+    expect(member.user.username).toBe('bob');
+    await expect(guild.members.fetch({ user: '1', force: true })).rejects.toMatchObject({ code: 10007 }); // Unknown Member
+    expect(emu.unhandledRequests).toEqual([]);
+  });
+
   it('stores a bulk overwrite of guild commands with ids, and rejects invalid definitions', async () => {
     const saved = await client.application!.commands.set([recommend.toJSON()], emu.guild.id);
     expect(saved.first()?.name).toBe('recommend');
@@ -144,6 +155,8 @@ describe('DiscordEmulator with a real discord.js Client', () => {
     client.on('messageReactionAdd', listener);
     try {
       const sent = await channel.send({ content: 'page 1 of 3' });
+      await sent.edit('page 2 of 3');
+      expect(emu.message(sent.id)?.data).toMatchObject({ content: 'page 2 of 3', edited_timestamp: expect.any(String) });
       await sent.react('▶️');
       expect(emu.reactionsOn(sent.id)).toEqual({ '▶️': [emu.botUser.id] });
 
@@ -166,18 +179,22 @@ describe('DiscordEmulator with a real discord.js Client', () => {
   });
 
   it('button click: a component interaction carrying the message; interaction.update() edits it', async () => {
+    const art = randomBytes(5000);
     const row = () => new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('page:next').setLabel('Next').setStyle(ButtonStyle.Primary));
     handlers.onInteraction = async (i) => {
-      if (i.isChatInputCommand()) await i.reply({ content: 'page 1', components: [row()] });
+      if (i.isChatInputCommand()) await i.reply({ content: 'page 1', components: [row()], files: [new AttachmentBuilder(art, { name: 'art.bin' })] });
       if (i.isButton() && i.customId === 'page:next') await i.update({ content: `page 2 (from ${i.message.content})`, components: [row()] });
     };
     const command = await emu.sendCommand({ name: 'recommend', options: { prompt: 'jazz' } });
     const message = await command.waitForOriginal();
+    expect(message.attachments[0]?.bytes.equals(art)).toBe(true); // multipart callback: payload_json + files[0]
+    expect(command.callback?.files[0]?.field).toBe('files[0]');
     const click = await emu.clickButton({ messageId: message.id, customId: 'page:next', user: emu.users.bob });
     expect((await click.waitForResponse()).type).toBe(InteractionResponseType.UpdateMessage);
     expect(click.original()?.id).toBe(message.id);
     expect(emu.message(message.id)?.data.content).toBe('page 2 (from page 1)');
     expect(emu.message(message.id)?.versions).toHaveLength(1);
+    expect(emu.message(message.id)?.attachments[0]?.bytes.equals(art)).toBe(true); // update keeps the file
     await expect(emu.clickButton({ messageId: message.id, customId: 'nope' })).rejects.toThrow(/no button/);
     expect(errors).toEqual([]);
   });
@@ -190,6 +207,10 @@ describe('DiscordEmulator with a real discord.js Client', () => {
         expect(response.interaction.responseMessageLoading).toBe(true);
         await i.followUp('filled in');
         await i.followUp({ content: 'extra', files: [new AttachmentBuilder(cover, { name: 'cover.png' })], embeds: [{ image: { url: 'attachment://cover.png' } }] });
+        const temp = await i.followUp('temporary');
+        await i.editReply({ message: temp.id, content: 'temporary, edited' });
+        await i.deleteReply(temp.id);
+        expect((await i.fetchReply()).content).toBe('filled in');
       }
       if (i.isButton()) {
         await i.deferUpdate();
@@ -197,7 +218,11 @@ describe('DiscordEmulator with a real discord.js Client', () => {
       }
     };
     const ix = await emu.sendCommand({ name: 'recommend', options: { prompt: 'follow' } });
-    await emu.waitFor(() => ix.followups().length === 1, { what: 'a follow-up' });
+    await emu.waitFor(() => emu.requests.some((r) => r.method === 'GET' && r.path.endsWith(`${ix.record.token}/messages/@original`)), { what: 'fetchReply' });
+    expect(ix.followups().map((m) => m.data.content)).toEqual(['extra']); // the temporary one was deleted
+    const deleted = ix.record.followupIds.map((id) => emu.message(id));
+    expect(deleted).toHaveLength(2);
+    expect(deleted[1]).toBeUndefined();
     expect(ix.original()?.data.content).toBe('filled in');
     const [extra] = ix.followups();
     expect(extra?.attachments[0]?.bytes.equals(cover)).toBe(true);
