@@ -12,6 +12,7 @@ import {
   InteractionResponseType,
   MessageFlags,
   Partials,
+  PermissionFlagsBits,
   Routes,
   SlashCommandBuilder,
   type Interaction,
@@ -23,7 +24,7 @@ import {
   type User,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from './index.ts';
+import { ALL_PERMISSIONS, DiscordEmulator } from './index.ts';
 import { RESUME_PATH } from './gateway.ts';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions];
@@ -384,13 +385,25 @@ describe('DiscordEmulator rules Discord enforces', () => {
     await expect(emu.sendCommand({ name: 'nope' })).rejects.toThrow(/not registered/);
   });
 
+  it('offers a command with default_member_permissions only to members holding them', async () => {
+    handlers.onInteraction = async () => {};
+    emu.setCommands([
+      recommend.toJSON() as unknown as Record<string, unknown>,
+      { name: 'reindex', description: 'Admins only', default_member_permissions: String(PermissionFlagsBits.ManageGuild) },
+    ]);
+    await expect(emu.sendCommand({ name: 'reindex', user: emu.users.alice })).rejects.toThrow(/lacks \/reindex/);
+    await expect(emu.sendCommand({ name: 'reindex', user: emu.users.alice, memberPermissions: PermissionFlagsBits.ManageGuild })).resolves.toBeDefined();
+    const ix = await emu.sendCommand({ name: 'reindex', user: emu.users.admin });
+    expect(BigInt(ix.record.payload.member!.permissions)).toBe(ALL_PERMISSIONS);
+  });
+
   it('rejects an embed over Discord’s limits with 50035 and the failing field', async () => {
     handlers.onInteraction = async (i) => {
       if (i.isChatInputCommand()) await i.reply({ embeds: [{ title: 't'.repeat(257) }] });
     };
     const before = errors.length;
     await emu.sendCommand({ name: 'recommend', options: { prompt: 'big' } });
-    await emu.waitFor(() => errors.length === before + 1, { what: 'the invalid reply to fail' });
-    expect(errors.at(-1)).toMatchObject({ code: 50035, rawError: { errors: { data: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } } } });
+    const failure = await emu.waitFor(() => errors.slice(before).find((e) => e instanceof DiscordAPIError), { what: 'the invalid reply to fail' });
+    expect(failure).toMatchObject({ code: 50035, rawError: { errors: { data: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } } } });
   });
 });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GatewayDispatchEvents,
+  PermissionFlagsBits,
   type APIApplicationCommand,
   type APIInteractionGuildMember,
   type APIUser,
@@ -14,6 +15,7 @@ import { handleRequest, listen } from './http.ts';
 import { buttonInteraction, chatInputInteraction, commandOptions, findComponent, type CommandOptionValues, type InteractionContext } from './interactions.ts';
 import { commandListProblems, formErrors } from './limits.ts';
 import { LOADING_FLAG, parseEmojiSegment, type StoredMessage } from './messages.ts';
+import { hasPermission } from './permissions.ts';
 import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
 import { interactionRoutes } from './routes-interactions.ts';
@@ -55,6 +57,14 @@ export async function waitUntil<T>(check: () => T | undefined | null | false, op
     }
     await sleep(10);
   }
+}
+
+/** Discord shows a command only to members holding its `default_member_permissions` ("0": administrators only). */
+function mayUse(command: APIApplicationCommand, permissions: bigint): boolean {
+  const required = command.default_member_permissions;
+  if (required === null || required === undefined) return true;
+  if (required === '0') return hasPermission(permissions, PermissionFlagsBits.Administrator);
+  return hasPermission(permissions, BigInt(required));
 }
 
 /** An interaction the emulator sent, seen from the test: what the client answered and the messages it made. */
@@ -137,7 +147,11 @@ export class DiscordEmulator {
         res.writeHead(503).end();
         return;
       }
-      void handleRequest(holder.state, holder.routes, token, req, res);
+      handleRequest(holder.state, holder.routes, token, req, res).catch((err: unknown) => {
+        // e.g. the client went away mid-body: answer if still possible, never crash the test process.
+        console.error('[discord-emulator] request failed', req.method, req.url, err);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     const state = new EmulatorState({
@@ -288,6 +302,9 @@ export class DiscordEmulator {
       invokerId: user.id,
     });
     const ctx = this.#context(user, input.memberPermissions);
+    if (!mayUse(command, BigInt(ctx.member.permissions))) {
+      throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions (${String(command.default_member_permissions)}): Discord would not offer the command`);
+    }
     return this.#dispatchInteraction('command', chatInputInteraction(ctx, command, options, resolved), { userId: user.id, commandName: command.name });
   }
 
