@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAudioError } from '../../src/audio/audio-error.ts';
 import { decodeAudio, joinFloat32 } from '../../src/audio/decode.ts';
+import { toolReason } from '../../src/audio/ffmpeg-process.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
 import { dominantFrequency, tempDir, writeSilence, writeTone } from './fixtures.ts';
 
@@ -58,6 +59,9 @@ describe('decodeAudio', () => {
     const low = await decodeAudio(file, { sampleRate: 16_000 });
     expect(low.samples.length).toBe(5 * 16_000);
     expect(dominantFrequency(low.samples, 16_000)).toBe(440);
+    await expect(decodeAudio(file, { maxSeconds: 0 })).rejects.toThrow(/maxSeconds/);
+    const past = await decodeAudio(file, { startSec: 9 }).catch((e: unknown) => e);
+    expect(isAudioError(past, 'empty')).toBe(true);
   });
 
   it('fails with code "missing" for a file that does not exist', async () => {
@@ -125,6 +129,15 @@ describe('decodeAudio', () => {
     const pending = decodeAudio(file, { signal: ctrl.signal });
     ctrl.abort(new Error('stop now'));
     await expect(pending).rejects.toThrow('stop now');
+  });
+});
+
+describe('toolReason', () => {
+  it('keeps one line: the decoder\'s detail and the generic reason, without the file path', () => {
+    const stderr = '[mp3 @ 0x55d0] Failed to read frame size: Could not seek to 2823.\n/a/b.mp3: Invalid argument\n';
+    expect(toolReason(stderr, '/a/b.mp3')).toBe('Failed to read frame size: Could not seek to 2823 (Invalid argument)');
+    expect(toolReason('/a/b.mp3: Invalid data found when processing input\n', '/a/b.mp3')).toBe('Invalid data found when processing input');
+    expect(toolReason('', '/a/b.mp3')).toBe('no reason given');
   });
 });
 
