@@ -44,6 +44,12 @@ export async function decodeAudio(file: string, opts: DecodeOptions = {}): Promi
   if (!Number.isInteger(sampleRate) || sampleRate < 1000) {
     throw new RangeError(`sampleRate must be an integer ≥ 1000, got ${sampleRate}`);
   }
+  if (opts.maxSeconds !== undefined && !(opts.maxSeconds > 0)) {
+    throw new RangeError(`maxSeconds must be positive, got ${opts.maxSeconds}`);
+  }
+  if (opts.startSec !== undefined && !(opts.startSec >= 0)) {
+    throw new RangeError(`startSec must be ≥ 0, got ${opts.startSec}`);
+  }
   await requireNonEmptyFile(file);
 
   const args = ['-hide_banner', '-nostdin', '-v', 'error'];
