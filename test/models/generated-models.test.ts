@@ -165,7 +165,7 @@ describe('tiny CLAP audio tower', () => {
       const high = await embed(sine(3520));
       expect(low.every(Number.isFinite)).toBe(true);
       expect(lowAgain).toEqual(low);
-      expect(cosine(low, high)).toBeLessThan(0.999);
+      expect(cosine(low, high)).toBeLessThan(0.95);
       await model.dispose();
     });
   }

@@ -8,6 +8,7 @@
 import { bpeTokenizerFiles, bpeVocabulary, bpeWordOf, BPE_IDS } from './bpe-tokenizer.ts';
 import { attentionBias, BlockContext, conv2d, embedding, encoder, layerNorm, maskedMeanPool, projectionHead } from './layers.ts';
 import type { Precision } from './layers.ts';
+import { modelCard } from './model-card.ts';
 import { attr, GraphBuilder } from './onnx-graph.ts';
 import { audioPatchCount, CLAP_FRAMES, CLAP_MEL_BINS } from './options.ts';
 import type { ClapOptions } from './options.ts';
@@ -187,6 +188,12 @@ export function clapFiles(o: ClapOptions, seed: number, id: string): Record<stri
     'config.json': clapConfig(o, vocab.tokens.length, id, generator),
     'preprocessor_config.json': clapPreprocessorConfig(),
     ...bpeTokenizerFiles(vocab, o.text.maxPositions),
+    'README.md': modelCard(id, 'Xenova/larger_clap_music_and_speech', seed, o, [
+      'onnx/text_model.onnx',
+      'onnx/text_model_quantized.onnx',
+      'onnx/audio_model.onnx',
+      'onnx/audio_model_quantized.onnx',
+    ]),
     'onnx/text_model.onnx': buildTextGraph(params, o, vocab.tokens, 'fp32'),
     'onnx/text_model_quantized.onnx': buildTextGraph(params, o, vocab.tokens, 'q8'),
     'onnx/audio_model.onnx': buildAudioGraph(params, o, 'fp32'),

@@ -4,6 +4,7 @@
  */
 import { attentionBias, BlockContext, embedding, encoder, layerNorm } from './layers.ts';
 import type { Precision } from './layers.ts';
+import { modelCard } from './model-card.ts';
 import { GraphBuilder } from './onnx-graph.ts';
 import type { SbertOptions } from './options.ts';
 import { ParamStore } from './params.ts';
@@ -86,6 +87,7 @@ export function sbertFiles(o: SbertOptions, seed: number, id: string): Record<st
   return {
     'config.json': sbertConfig(o, tokens.length, id, generator),
     ...wordPieceTokenizerFiles(tokens, o.maxPositions),
+    'README.md': modelCard(id, 'Xenova/all-MiniLM-L6-v2', seed, o, ['onnx/model.onnx', 'onnx/model_quantized.onnx']),
     'onnx/model.onnx': buildGraph(params, o, tokens, 'fp32'),
     'onnx/model_quantized.onnx': buildGraph(params, o, tokens, 'q8'),
   };
