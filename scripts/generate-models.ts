@@ -18,7 +18,10 @@ async function main(): Promise<void> {
       console.log(`wrote ${r.id} → ${r.dir} (${seconds} s)`);
     } else {
       console.log(`kept ${r.id} at ${r.dir} (already complete; --force regenerates)`);
-      if (r.differs) console.log(`  note: it was generated with another seed or other sizes than asked now`);
+      if (r.differs) {
+        console.log('  note: it was made with another seed, other sizes or an older generator than asked now;');
+        console.log('  --force replaces it (then rebuild indexes embedded with the old one)');
+      }
     }
   }
 }

@@ -180,10 +180,10 @@ export function clapPreprocessorConfig(): Record<string, unknown> {
   };
 }
 
-export function clapFiles(o: ClapOptions, seed: number, id: string): Record<string, unknown> {
+export function clapFiles(o: ClapOptions, seed: number, id: string, version: number): Record<string, unknown> {
   const vocab = bpeVocabulary(o.text.vocab);
   const params = new ParamStore(seed, 'clap');
-  const generator = { seed, options: o };
+  const generator = { version, seed, options: o };
   return {
     'config.json': clapConfig(o, vocab.tokens.length, id, generator),
     'preprocessor_config.json': clapPreprocessorConfig(),

@@ -19,6 +19,12 @@ export { GENERATED_CLAP_ID, GENERATED_SBERT_ID };
 
 export const DEFAULT_SEED = 42;
 
+/**
+ * Bumped whenever the same seed and options would give different files (weights, graph, layout):
+ * recorded in config.json, so a kept folder from an older generator is reported as differing.
+ */
+export const GENERATOR_VERSION = 1;
+
 /** Files whose presence makes a folder complete (a kept folder must have them all). */
 export const SBERT_REQUIRED_FILES = [
   'config.json',
@@ -60,7 +66,7 @@ export interface GeneratedModel {
   dir: string;
   /** `kept`: a complete folder was already there (and `force` was not set). */
   status: 'written' | 'kept';
-  /** For kept folders: true when they were generated with other options or seed than asked. */
+  /** For kept folders: true when made with another seed, other options or an older generator. */
   differs: boolean;
   milliseconds: number;
 }
@@ -103,16 +109,16 @@ export async function generateModels(o: GenerateModelsOptions): Promise<Generate
     plans.push({
       id: GENERATED_SBERT_ID,
       required: SBERT_REQUIRED_FILES,
-      record: { seed, options: sbert },
-      files: () => sbertFiles(sbert, seed, GENERATED_SBERT_ID),
+      record: { version: GENERATOR_VERSION, seed, options: sbert },
+      files: () => sbertFiles(sbert, seed, GENERATED_SBERT_ID, GENERATOR_VERSION),
     });
   }
   if (clap) {
     plans.push({
       id: GENERATED_CLAP_ID,
       required: CLAP_REQUIRED_FILES,
-      record: { seed, options: clap },
-      files: () => clapFiles(clap, seed, GENERATED_CLAP_ID),
+      record: { version: GENERATOR_VERSION, seed, options: clap },
+      files: () => clapFiles(clap, seed, GENERATED_CLAP_ID, GENERATOR_VERSION),
     });
   }
   const results: GeneratedModel[] = [];

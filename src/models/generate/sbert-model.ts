@@ -80,10 +80,10 @@ export function sbertConfig(o: SbertOptions, vocabSize: number, id: string, gene
 }
 
 /** Every file of the model folder (relative path → JSON object, text or bytes). */
-export function sbertFiles(o: SbertOptions, seed: number, id: string): Record<string, unknown> {
+export function sbertFiles(o: SbertOptions, seed: number, id: string, version: number): Record<string, unknown> {
   const tokens = wordPieceVocabulary(o.vocab);
   const params = new ParamStore(seed, 'sbert');
-  const generator = { seed, options: o };
+  const generator = { version, seed, options: o };
   return {
     'config.json': sbertConfig(o, tokens.length, id, generator),
     ...wordPieceTokenizerFiles(tokens, o.maxPositions),
