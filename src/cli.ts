@@ -4,6 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { runCatalogCommand } from './catalog/catalog-command.ts';
+import { benchCommand } from './cli/bench-command.ts';
 import { buildDefaultCommand } from './cli/build-default-command.ts';
 import { indexCommand } from './cli/index-command.ts';
 import { recommendCommand } from './cli/recommend-command.ts';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   index: indexCommand,
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,
+  bench: benchCommand,
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -19,10 +19,21 @@ import {
 /** How models load, whatever index needs them. */
 export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'allowRemote'>;
 
+export interface LoadTimings {
+  /** Reading and validating the index folder. */
+  indexMs: number;
+  /** Starting the worker and loading (and warming) the models; 0 when reused. */
+  modelsMs: number;
+  /** Wall time of the whole load (the two run in parallel). */
+  totalMs: number;
+}
+
 export interface ServingStatus extends IndexInfo {
   mode: 'two-stage' | 'text-only';
   manifest: IndexManifest;
   models: { text: string; clap: string | null };
+  /** How long the serving engine took to load. */
+  loaded: LoadTimings;
 }
 
 export interface ReloadReport {
@@ -79,6 +90,7 @@ class EngineSlot {
   constructor(
     readonly engine: Engine,
     readonly spec: EncoderSpec,
+    readonly loaded: LoadTimings,
   ) {}
 
   async run<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
@@ -108,14 +120,21 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
     const spec = encoderSpecFor(manifest, opts.runtime);
     const reusable = reuse && sameModels(reuse.spec, spec) ? reuse.engine.encoders : null;
     // The index loads while the worker loads its models.
-    const [index, encoders] = await Promise.all([loadIndexFolder(dir), reusable ?? startEncoders(spec)]);
+    const t0 = performance.now();
+    const since = (t: number) => Math.round(performance.now() - t);
+    const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, since(t0)];
+    const [[index, indexMs], [encoders, modelsMs]] = await Promise.all([
+      timed(loadIndexFolder(dir)),
+      reusable ? Promise.resolve([reusable, 0] as [EncoderSet, number]) : timed(startEncoders(spec)),
+    ]);
     try {
       checkAgainstEncoders(index, encoders);
     } catch (err) {
       if (!reusable) await encoders.dispose();
       throw err;
     }
-    return { slot: new EngineSlot({ index, encoders }, spec), modelsReloaded: !reusable };
+    const loaded = { indexMs, modelsMs, totalMs: since(t0) };
+    return { slot: new EngineSlot({ index, encoders }, spec, loaded), modelsReloaded: !reusable };
   }
 
   let current = (await loadEngine(opts.indexDir, null)).slot;
@@ -128,6 +147,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
       mode: index.mode,
       manifest: index.manifest,
       models: { text: encoders.text.modelId, clap: encoders.clapText?.modelId ?? null },
+      loaded: current.loaded,
     };
   };
 

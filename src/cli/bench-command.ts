@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { benchRetrieval, type RetrievalBench } from '../bench/retrieval-bench.ts';
+import type { Summary } from '../bench/stats.ts';
+import { loadConfig } from '../config.ts';
+import { UserError } from '../errors.ts';
+import { resolveIndexDir } from './resolve-index.ts';
+import { type CommandIo, processIo } from './run-command.ts';
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--index <dir|name>] [--queries 120] [--warmup 5] [--k 5] [--json] [--no-audio]
+
+Reports figures (no pass/fail): cold start (index, models), per-stage and end-to-end latency
+p50/p95 over different prompts, and audio embedding throughput on the generated models.`;
+
+const line = (name: string, s: Summary) =>
+  `  ${name.padEnd(12)} p50 ${s.p50.toFixed(2).padStart(8)} ms   p95 ${s.p95.toFixed(2).padStart(8)} ms   mean ${s.mean.toFixed(2).padStart(8)} ms`;
+
+function formatRetrieval(b: RetrievalBench): string {
+  return [
+    `index ${b.index.name}: ${b.index.tracks} tracks, ${b.index.factory}, ${b.index.mode}; models ${b.models.text}${b.models.clap ? ` + ${b.models.clap}` : ''} (${b.models.dtype})`,
+    `cold start: ${b.coldStart.openMs} ms (index ${b.coldStart.indexMs} ms, models ${b.coldStart.modelsMs} ms, in parallel)`,
+    `${b.queries} prompts, top ${b.candidates} candidates:`,
+    line('text embed', b.stages.textEmbedMs),
+    line('faiss search', b.stages.searchMs),
+    line('clap text', b.stages.clapTextMs),
+    line('rerank', b.stages.rerankMs),
+    line('pipeline', b.stages.totalMs),
+    line('end to end', b.endToEnd),
+    `  throughput   ${b.queriesPerSecond} queries/s (one at a time)`,
+  ].join('\n');
+}
+
+function count(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name} must be a whole number ≥ ${min} (got "${v}").`);
+  return n;
+}
+
+export async function benchCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      index: { type: 'string' },
+      queries: { type: 'string' },
+      warmup: { type: 'string' },
+      k: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-audio': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(BENCH_USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+  const runtime = { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: config.models.allowRemote };
+  const retrieval = await benchRetrieval({
+    indexDir: resolveIndexDir(values.index, config),
+    runtime,
+    candidates: config.retrieval.candidates,
+    queries: count('queries', values.queries, 1) ?? 120,
+    warmup: count('warmup', values.warmup, 0) ?? 5,
+    k: count('k', values.k, 1) ?? 5,
+  });
+  const report: Record<string, unknown> = { retrieval };
+  io.out(values.json ? JSON.stringify(report) : formatRetrieval(retrieval));
+  return 0;
+}
