@@ -139,6 +139,16 @@ describe('generateModels', () => {
     expect(await readdir(join(out, 'cratedigger'))).toEqual(['tiny-sbert']);
   });
 
+  it('parallel runs into one models dir (test workers on a fresh machine) all succeed', async () => {
+    const out = join(root, 'parallel');
+    const runs = await Promise.all([1, 2, 3].map(() => generateModels({ outDir: out, ...TINY })));
+    for (const results of runs) expect(results.every((r) => !r.differs)).toBe(true);
+    expect(runs.flat().filter((r) => r.status === 'written').length).toBeGreaterThanOrEqual(2);
+    expect(await readdir(join(out, 'cratedigger'))).toEqual(['tiny-clap', 'tiny-sbert']);
+    const tree = await readTree(out);
+    for (const f of SBERT_REQUIRED_FILES) expect(tree.has(join(GENERATED_SBERT_ID, f)), f).toBe(true);
+  });
+
   it('regenerates an incomplete folder without --force', async () => {
     const out = join(root, 'incomplete');
     await generateModels({ outDir: out, ...TINY, sbert: false });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../generated-ids.ts';
 import { clapFiles } from './clap-model.ts';
-import { hasFiles, readGeneratorRecord, writeModelFolder } from './model-folder.ts';
+import { exists, hasFiles, readGeneratorRecord, writeModelFolder } from './model-folder.ts';
 import { resolveClapOptions, resolveSbertOptions } from './options.ts';
 import type { ClapInput, SbertInput } from './options.ts';
 import { sbertFiles } from './sbert-model.ts';
@@ -93,8 +93,13 @@ async function realize(plan: Plan, o: GenerateModelsOptions): Promise<GeneratedM
     return { id: plan.id, dir, status: 'kept', differs, milliseconds: performance.now() - started };
   }
   o.onProgress?.(`generating ${plan.id} → ${dir}`);
-  await writeModelFolder(dir, plan.files());
-  return { id: plan.id, dir, status: 'written', differs: false, milliseconds: performance.now() - started };
+  // An incomplete folder is replaced; a missing one may be written meanwhile by a parallel run
+  // with the same options (deterministic, so identical), which then wins.
+  const replace = Boolean(o.force) || (await exists(dir));
+  const outcome = await writeModelFolder(dir, plan.files(), { replace });
+  const status = outcome === 'written' ? 'written' : 'kept';
+  const differs = status === 'kept' && JSON.stringify(await readGeneratorRecord(dir)) !== JSON.stringify(plan.record);
+  return { id: plan.id, dir, status, differs, milliseconds: performance.now() - started };
 }
 
 /** Writes (or keeps) the requested model folders; returns one entry per model. */

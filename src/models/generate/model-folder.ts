@@ -15,7 +15,16 @@ function serialize(content: FileContent): Uint8Array | string {
   return `${JSON.stringify(content, null, 2)}\n`;
 }
 
-export async function writeModelFolder(dir: string, files: Record<string, FileContent>): Promise<void> {
+/**
+ * Writes `files` as the folder `dir`. With `replace`, an existing folder is swapped out;
+ * without it, a folder that appeared meanwhile (another process generating the same model, e.g.
+ * parallel test workers) wins and this call returns 'existing'.
+ */
+export async function writeModelFolder(
+  dir: string,
+  files: Record<string, FileContent>,
+  { replace }: { replace: boolean },
+): Promise<'written' | 'existing'> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -28,10 +37,20 @@ export async function writeModelFolder(dir: string, files: Record<string, FileCo
       await writeFile(file, serialize(content));
     }
     // A directory cannot be renamed over a non-empty one: move the old one aside first.
-    const replacing = await exists(dir);
+    const replacing = replace && (await exists(dir));
     if (replacing) await rename(dir, old);
-    await rename(tmp, dir);
+    try {
+      await rename(tmp, dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!replace && (code === 'ENOTEMPTY' || code === 'EEXIST')) {
+        await rm(tmp, { recursive: true, force: true });
+        return 'existing';
+      }
+      throw err;
+    }
     if (replacing) await rm(old, { recursive: true, force: true });
+    return 'written';
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
