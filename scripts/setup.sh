@@ -51,8 +51,9 @@ if ! node -e "require('faiss-node')" 2>/dev/null; then
   fi
 fi
 
-# 4. Generated models (kept when present) and 5. the embedded default index (demo catalog).
-npx tsx scripts/generate-models.ts >/dev/null
+# 4. Generated models: kept when present and current; regenerated when an older generator or other
+#    options made them — then 5. the default index is rebuilt too, since it was embedded with them.
 force=""; [ "${1:-}" = "--force-index" ] && force="--force"
+if npx tsx scripts/generate-models.ts --refresh | grep -q '^wrote'; then force="--force"; fi
 npx tsx src/cli.ts build-default $force
 say "ready"

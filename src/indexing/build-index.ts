@@ -4,6 +4,7 @@ import { combinedText, type Track } from '../catalog/track.ts';
 import type { IndexManifest } from '../retrieval/artifacts/manifest.ts';
 import { type AudioEmbeddings, writeIndexFolder } from '../retrieval/artifacts/write-index.ts';
 import type { EncoderSet, EncoderSpec } from '../retrieval/encoders/encoder-set.ts';
+import { modelFingerprint } from '../retrieval/encoders/model-files.ts';
 import type { TextEncoder } from '../retrieval/encoders/types.ts';
 import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
 import { createMatrix, type Matrix } from '../retrieval/matrix.ts';
@@ -71,13 +72,17 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
     const textIndex = VectorIndex.build(textEmbeddings, opts.factory, opts.searchParams);
     const audio = opts.audio ? await opts.audio.embed(tracks, encoders) : null;
     const clapDim = audio?.embeddings.dim ?? null;
+    const fingerprint = async (id: string) => (await modelFingerprint(opts.runtime.modelsDir, id)) ?? undefined;
     return await writeIndexFolder(opts.outDir, {
       name: opts.name ?? path.basename(path.resolve(opts.outDir)),
       catalog: { source: path.basename(opts.catalogFile), sha256 },
       tracks,
       models: {
-        text: { id: encoders.text.modelId, dim: encoders.text.dim, dtype: opts.runtime.dtype },
-        clap: opts.audio && clapDim ? { id: opts.audio.clapModel, dim: clapDim, dtype: opts.runtime.dtype } : null,
+        text: { id: encoders.text.modelId, dim: encoders.text.dim, dtype: opts.runtime.dtype, fingerprint: await fingerprint(encoders.text.modelId) },
+        clap:
+          opts.audio && clapDim
+            ? { id: opts.audio.clapModel, dim: clapDim, dtype: opts.runtime.dtype, fingerprint: await fingerprint(opts.audio.clapModel) }
+            : null,
       },
       textEmbeddings,
       textIndex,

@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Track } from '../catalog/track.ts';
 import { performance } from 'node:perf_hooks';
 import { assertModelsMatch, type LoadedIndex, loadIndexFolder, readManifest } from './artifacts/load-index.ts';
+import { IndexError } from './artifacts/index-error.ts';
 import { INDEX_FILES, type IndexManifest, indexMode } from './artifacts/manifest.ts';
+import { modelFingerprint } from './encoders/model-files.ts';
 import type { EncoderSet, EncoderSpec } from './encoders/encoder-set.ts';
 import type { EncoderOptions } from './encoders/types.ts';
 import { startEncoderWorker } from './encoders/worker/worker-encoders.ts';
@@ -72,6 +74,21 @@ function sameModels(a: EncoderSpec, b: EncoderSpec): boolean {
   return a.text.modelId === b.text.modelId && (a.clap?.modelId ?? null) === (b.clap?.modelId ?? null);
 }
 
+/** The model folders must be the ones the index was embedded with (same config and tokenizer). */
+async function checkFingerprints(manifest: IndexManifest, runtime: ModelRuntime, dir: string): Promise<void> {
+  for (const ref of [manifest.models.text, indexMode(manifest) === 'two-stage' ? manifest.models.clap : null]) {
+    if (!ref?.fingerprint) continue;
+    const now = await modelFingerprint(runtime.modelsDir, ref.id);
+    if (now !== null && now !== ref.fingerprint) {
+      throw new IndexError(
+        path.join(dir, INDEX_FILES.manifest),
+        `was embedded with another copy of model ${ref.id} (its config or tokenizer in ${runtime.modelsDir} changed since)`,
+        'Rebuild the index with the models now installed (`npm run index -- …`; `npm run setup` rebuilds the default).',
+      );
+    }
+  }
+}
+
 function checkAgainstEncoders(index: LoadedIndex, encoders: EncoderSet): void {
   assertModelsMatch(
     index.manifest,
@@ -117,6 +134,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
 
   async function loadEngine(dir: string, reuse: EngineSlot | null): Promise<{ slot: EngineSlot; modelsReloaded: boolean }> {
     const manifest = await readManifest(dir);
+    await checkFingerprints(manifest, opts.runtime, dir);
     const spec = encoderSpecFor(manifest, opts.runtime);
     const reusable = reuse && sameModels(reuse.spec, spec) ? reuse.engine.encoders : null;
     // The index loads while the worker loads its models.

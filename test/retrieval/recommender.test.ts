@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { writeIndexFolder } from '../../src/retrieval/artifacts/write-index.ts';
 import { createEncoderSet, type EncoderSet } from '../../src/retrieval/encoders/encoder-set.ts';
+import { modelFingerprint } from '../../src/retrieval/encoders/model-files.ts';
 import { embedCatalogTexts } from '../../src/indexing/build-index.ts';
 import { dot, type Matrix, row } from '../../src/retrieval/matrix.ts';
 import { openRecommender, type RecommenderService } from '../../src/retrieval/recommender-service.ts';
@@ -159,6 +160,22 @@ describe('recommender (worker encoders, faiss, CLAP rerank)', () => {
     const textOnly = await service.reload(path.join(root, 'text')); // needs fewer models: reuses nothing
     expect(textOnly.status.mode).toBe('text-only');
     expect((await service.recommend({ prompt: 'calm piano', k: 3 })).index.name).toBe('text');
+  });
+
+  it('refuses an index embedded with another copy of its model (fingerprint in the manifest)', async () => {
+    const dir = path.join(root, 'stale');
+    await writeIndex(dir, 'stale', false);
+    const file = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    manifest.models.text.fingerprint = await modelFingerprint(runtime.modelsDir, GENERATED_SBERT_ID);
+    await writeFile(file, JSON.stringify(manifest));
+    await open(dir); // same model folder: fine
+    manifest.models.text.fingerprint = '0123456789abcdef';
+    await writeFile(file, JSON.stringify(manifest));
+    await expect(openRecommender({ indexDir: dir, runtime, settings })).rejects.toMatchObject({
+      message: expect.stringMatching(/manifest\.json: was embedded with another copy of model cratedigger\/tiny-sbert/),
+      hint: expect.stringContaining('Rebuild the index'),
+    });
   });
 
   it('refuses blank and oversized prompts with what to do', async () => {

@@ -21,6 +21,7 @@ General:
   --seed <n>             weight seed, 0…4294967295 (default 42)
   --only <sbert|clap>    generate just this model (repeatable)
   --force                regenerate folders that already exist
+  --refresh              regenerate only folders made with other options or an older generator
   -h, --help             this text
 
 Sizes for every tower (per-model flags below override them):
@@ -77,6 +78,7 @@ export function parseGenerateArgs(
         out: { type: 'string' },
         only: { type: 'string', multiple: true },
         force: { type: 'boolean' },
+        refresh: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(SIZE_FLAGS.map((f) => [f, { type: 'string' as const }])),
       },
@@ -128,5 +130,6 @@ export function parseGenerateArgs(
     sbert: only.includes('sbert') ? sbert : false,
     clap: only.includes('clap') ? clap : false,
     force: Boolean(v['force']),
+    refresh: Boolean(v['refresh']),
   };
 }

@@ -57,6 +57,8 @@ export interface GenerateModelsOptions {
   clap?: ClapInput | false;
   /** Regenerate folders that already exist. */
   force?: boolean;
+  /** Regenerate folders made with other options, seed or generator version (set-up uses it). */
+  refresh?: boolean;
   /** Called with one line per model as it starts. */
   onProgress?: (message: string) => void;
 }
@@ -90,7 +92,7 @@ async function realize(plan: Plan, o: GenerateModelsOptions): Promise<GeneratedM
   if (!o.force && (await hasFiles(dir, plan.required))) {
     const existing = await readGeneratorRecord(dir);
     const differs = JSON.stringify(existing) !== JSON.stringify(plan.record);
-    return { id: plan.id, dir, status: 'kept', differs, milliseconds: performance.now() - started };
+    if (!(differs && o.refresh)) return { id: plan.id, dir, status: 'kept', differs, milliseconds: performance.now() - started };
   }
   o.onProgress?.(`generating ${plan.id} → ${dir}`);
   // An incomplete folder is replaced; a missing one may be written meanwhile by a parallel run

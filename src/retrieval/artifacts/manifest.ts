@@ -19,6 +19,8 @@ const modelRef = z.object({
   id: z.string().min(1),
   dim: z.number().int().positive(),
   dtype: z.enum(['q8', 'fp32']),
+  /** modelFingerprint() of the folder used at build time; absent for imported embeddings. */
+  fingerprint: z.string().optional(),
 });
 
 export const manifestSchema = z.object({

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { UserError } from '../../errors.ts';
@@ -42,4 +43,19 @@ export async function assertModelPresent(opts: EncoderOptions, onnxBases: readon
 
 export function sessionOptions(threads: number): { intraOpNumThreads?: number; interOpNumThreads?: number } {
   return threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
+}
+
+/**
+ * A short id of a model folder's identity: its config.json and tokenizer.json (for generated
+ * models config.json also records seed, sizes and generator version). Recorded in index
+ * manifests so an index embedded with another copy of a model is caught. Null if absent.
+ */
+export async function modelFingerprint(modelsDir: string, modelId: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    for (const f of ['config.json', 'tokenizer.json']) hash.update(await readFile(path.resolve(modelsDir, modelId, f)));
+  } catch {
+    return null;
+  }
+  return hash.digest('hex').slice(0, 16);
 }
