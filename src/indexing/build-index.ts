@@ -28,6 +28,8 @@ export interface BuildIndexOptions {
   /** Adds CLAP audio embeddings (audio issue): returns them given the loaded encoders. */
   audio?: {
     clapModel: string;
+    /** The folder the track paths are under; recorded in the manifest so previews find the files. */
+    audioRoot?: string;
     embed: (tracks: readonly Track[], encoders: EncoderSet) => Promise<AudioEmbeddings>;
   };
   startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
@@ -87,6 +89,7 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
       textEmbeddings,
       textIndex,
       audio,
+      audioRoot: opts.audio?.audioRoot ?? null,
       builtBy: 'cratedigger index',
     });
   } finally {
