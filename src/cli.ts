@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { runCatalogCommand } from './catalog/catalog-command.ts';
 import { benchCommand } from './cli/bench-command.ts';
 import { buildDefaultCommand } from './cli/build-default-command.ts';
+import { importPythonCommand } from './cli/import-python-command.ts';
 import { indexCommand } from './cli/index-command.ts';
 import { recommendCommand } from './cli/recommend-command.ts';
 import { runCommand } from './cli/run-command.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,
   bench: benchCommand,
+  'import-python': importPythonCommand,
 };
 
 const [name, ...argv] = process.argv.slice(2);
