@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dot, row } from '../../src/retrieval/matrix.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
+import { python } from '../helpers/python.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
 
 const dirs: string[] = [];
@@ -41,6 +42,23 @@ describe('VectorIndex (faiss-node)', () => {
     expect(back.size).toBe(2000);
     const q = row(vectors, 42);
     expect(back.search(q, 10)).toEqual(index.search(q, 10));
+  });
+
+  it('Python faiss reads our HNSW file with its efSearch, and finds the same neighbours', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'vi-'));
+    dirs.push(dir);
+    const hnsw = VectorIndex.build(vectors, 'HNSW32');
+    hnsw.write(path.join(dir, 'h.faiss'));
+    const out = JSON.parse(
+      await python(
+        `import faiss, sys, json, numpy as np
+ix = faiss.read_index(sys.argv[1]); q = np.array(json.loads(sys.argv[2]), dtype='float32').reshape(1, -1)
+D, I = ix.search(q, 10)
+print(json.dumps({'ef': ix.hnsw.efSearch, 'ntotal': ix.ntotal, 'I': I[0].tolist()}))`,
+        [path.join(dir, 'h.faiss'), JSON.stringify(Array.from(row(vectors, 3)))],
+      ),
+    );
+    expect(out).toEqual({ ef: 768, ntotal: 2000, I: hnsw.search(row(vectors, 3), 10).ids });
   });
 
   it('refuses unreadable files, bad factories and wrong query dimensions with reasons', async () => {
