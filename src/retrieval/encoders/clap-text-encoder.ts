@@ -1,5 +1,6 @@
 import { AutoTokenizer, ClapTextModelWithProjection, type Tensor } from '@huggingface/transformers';
-import { createMatrix, type Matrix, normalizeRows } from '../matrix.ts';
+import { normalizeRows } from '../matrix.ts';
+import { batchedTextEncoder } from './batched-text-encoder.ts';
 import { assertModelPresent, configureTransformers, sessionOptions } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
@@ -12,29 +13,15 @@ export async function createClapTextEncoder(opts: EncoderOptions & { batchSize?:
     dtype: opts.dtype,
     session_options: sessionOptions(opts.threads),
   });
-  const batchSize = opts.batchSize ?? 32;
-
-  async function embedBatch(texts: string[]): Promise<Matrix> {
-    const inputs = tokenizer(texts, { padding: true, truncation: true });
-    const { text_embeds } = (await model(inputs)) as { text_embeds: Tensor };
-    const dim = text_embeds.dims.at(-1)!;
-    return normalizeRows({ rows: texts.length, dim, data: new Float32Array(text_embeds.data as Float32Array) });
-  }
-
-  const dim = (await embedBatch(['warm up'])).dim;
-
-  return {
-    modelId: opts.modelId,
-    dim,
-    async embed(texts: readonly string[]): Promise<Matrix> {
-      const m = createMatrix(texts.length, dim);
-      for (let i = 0; i < texts.length; i += batchSize) {
-        m.data.set((await embedBatch(texts.slice(i, i + batchSize))).data, i * dim);
-      }
-      return m;
+  return batchedTextEncoder(
+    opts.modelId,
+    opts.batchSize ?? 32,
+    async (texts) => {
+      const inputs = tokenizer(texts, { padding: true, truncation: true });
+      const { text_embeds } = (await model(inputs)) as { text_embeds: Tensor };
+      const dim = text_embeds.dims.at(-1)!;
+      return normalizeRows({ rows: texts.length, dim, data: new Float32Array(text_embeds.data as Float32Array) });
     },
-    async dispose() {
-      await model.dispose();
-    },
-  };
+    () => model.dispose(),
+  );
 }

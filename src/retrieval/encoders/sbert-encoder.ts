@@ -1,10 +1,10 @@
 import { pipeline } from '@huggingface/transformers';
-import { createMatrix, type Matrix } from '../matrix.ts';
+import { batchedTextEncoder } from './batched-text-encoder.ts';
 import { assertModelPresent, configureTransformers, sessionOptions } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
 export interface SbertOptions extends EncoderOptions {
-  /** Texts per forward pass: bounds memory and padding waste. */
+  /** Texts per forward pass. */
   batchSize?: number;
 }
 
@@ -16,30 +16,13 @@ export async function createSbertEncoder(opts: SbertOptions): Promise<TextEncode
     dtype: opts.dtype,
     session_options: sessionOptions(opts.threads),
   });
-  const batchSize = opts.batchSize ?? 32;
-
-  async function embedBatch(texts: string[]): Promise<{ dim: number; data: Float32Array }> {
-    const out = await extractor(texts, { pooling: 'mean', normalize: true });
-    const dim = out.dims.at(-1)!;
-    return { dim, data: out.data as Float32Array };
-  }
-
-  // One forward pass at start-up: loads the weights into memory and tells the dimension.
-  const dim = (await embedBatch(['warm up'])).dim;
-
-  return {
-    modelId: opts.modelId,
-    dim,
-    async embed(texts: readonly string[]): Promise<Matrix> {
-      const m = createMatrix(texts.length, dim);
-      for (let i = 0; i < texts.length; i += batchSize) {
-        const { data } = await embedBatch(texts.slice(i, i + batchSize));
-        m.data.set(data, i * dim);
-      }
-      return m;
+  return batchedTextEncoder(
+    opts.modelId,
+    opts.batchSize ?? 32,
+    async (texts) => {
+      const out = await extractor(texts, { pooling: 'mean', normalize: true });
+      return { dim: out.dims.at(-1)!, data: out.data as Float32Array };
     },
-    async dispose() {
-      await extractor.dispose();
-    },
-  };
+    () => extractor.dispose(),
+  );
 }
