@@ -25,7 +25,7 @@ const base = (): ImportPythonOptions => ({
 });
 
 /** A copy of the prototype folder with one file replaced or damaged. */
-async function variant(name: string, change: (dir: string) => Promise<void>): Promise<string> {
+async function variant(name: string, change: (dir: string) => Promise<unknown>): Promise<string> {
   const dir = path.join(root, name);
   await mkdir(dir);
   for (const f of ['meta_index.csv', 'sbert_embs.npy', 'sbert_text_index.faiss', 'clap_audio_embs.npy', 'clap_audio_processed.npy']) {

@@ -22,6 +22,8 @@ export async function createClapTextEncoder(opts: EncoderOptions & { batchSize?:
       const dim = text_embeds.dims.at(-1)!;
       return normalizeRows({ rows: texts.length, dim, data: new Float32Array(text_embeds.data as Float32Array) });
     },
-    () => model.dispose(),
+    async () => {
+      await model.dispose();
+    },
   );
 }
