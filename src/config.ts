@@ -50,7 +50,11 @@ const envSchema = z.object({
   PREVIEW_CACHE_DIR: withDefault(z.string(), '.cache/previews'),
   PREVIEW_SECONDS: withDefault(int(5, 120), 30),
 
+  RESULT_PAGES: withDefault(int(1, 10), 5),
+
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
+  NODE_ENV: withDefault(z.string(), 'development'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -76,7 +80,12 @@ export interface Config {
   retrieval: { candidates: number; textWeight: number; maxPromptChars: number };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
   audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
+  /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
+  bot: { pages: number };
   logLevel: Env['LOG_LEVEL'];
+  /** `auto`: pretty in a terminal outside production, JSON lines otherwise. */
+  logFormat: Env['LOG_FORMAT'];
+  nodeEnv: string;
 }
 
 /** Parses the environment once; every problem is listed in one UserError. */
@@ -112,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     retrieval: { candidates: e.CANDIDATES, textWeight: e.TEXT_WEIGHT, maxPromptChars: e.MAX_PROMPT_CHARS },
     cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
     audio: { root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined, previewCacheDir: abs(e.PREVIEW_CACHE_DIR), previewSeconds: e.PREVIEW_SECONDS },
+    bot: { pages: e.RESULT_PAGES },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    nodeEnv: e.NODE_ENV,
   };
 }

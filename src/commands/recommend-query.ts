@@ -1,0 +1,112 @@
+import { performance } from 'node:perf_hooks';
+import {
+  catalogVocabulary,
+  describeFilter,
+  isEmptyFilter,
+  matchesFilter,
+  parseTrackFilter,
+  type TagVocabulary,
+  type TrackFilter,
+} from '../catalog/filters.ts';
+import type { Track } from '../catalog/track.ts';
+import { resultCacheKey } from '../cache/result-key.ts';
+import type { BotContext, CachedResults } from '../context.ts';
+import { keptResults, toEntry, type ResultView } from '../discord/result-view.ts';
+import { normalizePrompt } from '../retrieval/prompt.ts';
+
+export const DEFAULT_COUNT = 5;
+export const MAX_COUNT = 10;
+
+/** What a person asked for, as typed (slash command options or the console). */
+export interface RecommendInput {
+  prompt: string;
+  count?: number | null;
+  mood?: string | null;
+  genre?: string | null;
+  instrument?: string | null;
+  maxDuration?: string | null;
+}
+
+/** A validated query, ready to run. */
+export interface PreparedQuery {
+  prompt: string;
+  count: number;
+  kept: number;
+  filter: TrackFilter;
+  key: string;
+}
+
+export interface QueryOutcome {
+  view: ResultView;
+  /** The top result's track (for its preview clip). */
+  top: Track | undefined;
+}
+
+// Tag vocabularies per loaded track list: computed once per index, dropped with it.
+const vocabularies = new WeakMap<readonly Track[], TagVocabulary>();
+function vocabularyOf(tracks: readonly Track[]): TagVocabulary {
+  let v = vocabularies.get(tracks);
+  if (!v) vocabularies.set(tracks, (v = catalogVocabulary(tracks)));
+  return v;
+}
+
+/** The serving index's tag vocabulary (autocomplete and filter validation). */
+export function servingVocabulary(ctx: Pick<BotContext, 'recommender'>): TagVocabulary {
+  return vocabularyOf(ctx.recommender.tracks());
+}
+
+/**
+ * Checks the input (prompt, count, filters against the catalog's tags) without touching the
+ * models: a UserError here reaches the person before anything slow starts.
+ */
+export function prepareQuery(ctx: Pick<BotContext, 'config' | 'recommender'>, input: RecommendInput): PreparedQuery {
+  const prompt = normalizePrompt(input.prompt, ctx.config.retrieval.maxPromptChars);
+  const count = Math.min(MAX_COUNT, Math.max(1, Math.floor(input.count ?? DEFAULT_COUNT)));
+  const filter = parseTrackFilter(
+    { mood: input.mood, genre: input.genre, instrument: input.instrument, maxDuration: input.maxDuration },
+    servingVocabulary(ctx),
+  );
+  const kept = keptResults(count, ctx.config.bot.pages);
+  const status = ctx.recommender.status();
+  const key = resultCacheKey({ prompt, count, kept, filter, indexVersion: status.version, models: status.models });
+  return { prompt, count, kept, filter, key };
+}
+
+/** Runs a prepared query: from the result cache when there, else the recommender (then cached). */
+export async function runQuery(ctx: Pick<BotContext, 'recommender' | 'results' | 'logger'>, q: PreparedQuery): Promise<QueryOutcome> {
+  const t0 = performance.now();
+  let cached = true;
+  let hit = await ctx.results.get(q.key);
+  if (hit?.v !== 1) {
+    cached = false;
+    const accept = isEmptyFilter(q.filter) ? undefined : (t: Track) => matchesFilter(t, q.filter);
+    const result = await ctx.recommender.recommend({ prompt: q.prompt, k: q.kept, ...(accept ? { accept } : {}) });
+    hit = {
+      v: 1,
+      query: result.query,
+      mode: result.mode,
+      indexName: result.index.name,
+      indexVersion: result.index.version,
+      results: result.results,
+    } satisfies CachedResults;
+    ctx.logger.debug({ timings: result.timings, candidates: result.candidates }, 'recommender timings');
+    await ctx.results.set(q.key, hit);
+  }
+  const latencyMs = performance.now() - t0;
+  const view: ResultView = {
+    prompt: hit.query,
+    filter: isEmptyFilter(q.filter) ? null : describeFilter(q.filter),
+    perPage: q.count,
+    entries: hit.results.map(toEntry),
+    mode: hit.mode,
+    indexName: hit.indexName,
+    latencyMs,
+    cached,
+    preview: null,
+  };
+  ctx.logger.info(
+    { prompt: hit.query, count: q.count, results: hit.results.length, mode: hit.mode, index: hit.indexName, cached, ms: Math.round(latencyMs) },
+    'recommend',
+  );
+  return { view, top: hit.results[0]?.track };
+}

@@ -1,0 +1,78 @@
+import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
+import type { SafeCache } from './cache/safe-cache.ts';
+import type { Config } from './config.ts';
+import { PageStore, type PageState } from './discord/pagination.ts';
+import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
+import type { Logger } from './logger.ts';
+import type { Recommendation, RetrievalMode } from './retrieval/recommender.ts';
+import { openRecommender, type RecommenderService } from './retrieval/recommender-service.ts';
+
+/** A query's results as the result cache keeps them. */
+export interface CachedResults {
+  v: 1;
+  query: string;
+  mode: RetrievalMode;
+  indexName: string;
+  indexVersion: string;
+  results: Recommendation[];
+}
+
+/**
+ * Everything commands use, built once at start-up and passed explicitly (no module singletons):
+ * tests and the console mode build their own.
+ */
+export interface BotContext {
+  config: Config;
+  logger: Logger;
+  recommender: RecommenderService;
+  cache: CacheBackend;
+  results: SafeCache<CachedResults>;
+  pages: PageStore;
+  previews: PreviewProvider;
+}
+
+export const CACHE_NAMESPACES = { results: 'cratedigger:results', pages: 'cratedigger:pages' } as const;
+
+/** Opens the index with warm models (they have embedded once in the worker) and the cache. */
+export async function createContext(config: Config, logger: Logger): Promise<BotContext> {
+  const cache = openCacheBackend(config.cache, logger);
+  let recommender: RecommenderService;
+  try {
+    recommender = await openRecommender({
+      indexDir: config.index.dir,
+      runtime: {
+        modelsDir: config.models.dir,
+        dtype: config.models.dtype,
+        threads: config.models.threads,
+        allowRemote: config.models.allowRemote,
+      },
+      settings: config.retrieval,
+    });
+  } catch (err) {
+    await cache.close();
+    throw err;
+  }
+  const previews = createPreviewProvider(
+    { audioRoot: config.audio.root, cacheDir: config.audio.previewCacheDir, excerptSec: config.audio.previewSeconds },
+    () => {
+      const s = recommender.status();
+      return { dir: s.dir, audioRoot: s.manifest.audioRoot };
+    },
+    logger,
+  );
+  return {
+    config,
+    logger,
+    recommender,
+    cache,
+    results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),
+    pages: new PageStore(cache.namespace<PageState>(CACHE_NAMESPACES.pages), config.cache.ttlMs),
+    previews,
+  };
+}
+
+/** Closes what createContext opened; each part is closed even when another fails. */
+export async function closeContext(ctx: BotContext): Promise<void> {
+  const results = await Promise.allSettled([ctx.recommender.close(), ctx.cache.close()]);
+  for (const r of results) if (r.status === 'rejected') ctx.logger.warn({ err: r.reason }, 'error while closing');
+}

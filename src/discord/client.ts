@@ -1,0 +1,25 @@
+import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import type { Config } from '../config.ts';
+
+/**
+ * Gateway intents: guilds (slash commands need no more) and message reactions in servers and
+ * DMs for reaction paging. No privileged intents.
+ */
+export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions];
+
+/** Reactions arrive on messages the bot may not have cached (e.g. after a restart): accept partials. */
+export const BOT_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User];
+
+export function clientOptions(config: Pick<Config, 'discord'>): ClientOptions {
+  return {
+    intents: BOT_INTENTS,
+    partials: BOT_PARTIALS,
+    // Nothing the bot says pings anyone, whatever a prompt or catalog contains.
+    allowedMentions: { parse: [] },
+    rest: { api: config.discord.apiUrl },
+  };
+}
+
+export function createClient(config: Pick<Config, 'discord'>): Client {
+  return new Client(clientOptions(config));
+}

@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import type { Client, Interaction } from 'discord.js';
+import type { Command } from '../commands/command.ts';
+import type { BotContext } from '../context.ts';
+import { onPageButton, onPageReaction } from './page-turns.ts';
+import { PAGE_BUTTON_PREFIX } from './pagination.ts';
+import { replyWithError } from './reply-error.ts';
+
+/** Routes every interaction to its command or component handler; errors go to the one error reply. */
+export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<string, Command>) {
+  return async (interaction: Interaction): Promise<void> => {
+    if (interaction.isChatInputCommand()) {
+      const command = commands.get(interaction.commandName);
+      const what = `/${interaction.commandName}`;
+      const t0 = performance.now();
+      try {
+        if (!command) throw new Error(`no handler for ${what} (deploy the commands again?)`);
+        await command.execute(interaction, ctx);
+        ctx.logger.info({ command: what, user: interaction.user.id, ms: Math.round(performance.now() - t0) }, 'command done');
+      } catch (err) {
+        await replyWithError(interaction, err, ctx.logger, what);
+      }
+    } else if (interaction.isAutocomplete()) {
+      try {
+        await commands.get(interaction.commandName)?.autocomplete?.(interaction, ctx);
+      } catch (err) {
+        ctx.logger.debug({ err, command: interaction.commandName }, 'autocomplete failed');
+      }
+    } else if (interaction.isButton() && interaction.customId.startsWith(PAGE_BUTTON_PREFIX)) {
+      try {
+        await onPageButton(interaction, ctx);
+      } catch (err) {
+        await replyWithError(interaction, err, ctx.logger, 'page button');
+      }
+    }
+  };
+}
+
+/** Wires the client's events to the handlers. Handler failures are logged; they never reach the event loop. */
+export function attachHandlers(client: Client, ctx: BotContext, commands: ReadonlyMap<string, Command>): void {
+  const onInteraction = createInteractionHandler(ctx, commands);
+  client.on('interactionCreate', (interaction) => {
+    onInteraction(interaction).catch((err: unknown) => ctx.logger.error({ err }, 'interaction handler crashed'));
+  });
+  const onReaction = (kind: 'add' | 'remove') => (reaction: Parameters<typeof onPageReaction>[0], user: Parameters<typeof onPageReaction>[1]) => {
+    onPageReaction(reaction, user, kind, client, ctx).catch((err: unknown) =>
+      ctx.logger.warn({ err, messageId: reaction.message.id }, 'page reaction failed'),
+    );
+  };
+  client.on('messageReactionAdd', onReaction('add'));
+  client.on('messageReactionRemove', onReaction('remove'));
+}

@@ -1,0 +1,117 @@
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import type { SafeCache } from '../cache/safe-cache.ts';
+import { LruMap } from '../cache/lru-map.ts';
+import { renderPageEmbed } from './result-embed.ts';
+import { clampPage, pageCount, type ResultView } from './result-view.ts';
+
+/**
+ * Result pages of one /recommend message: who may turn them, which page shows, and the results.
+ * Kept in the cache under the message id, so paging outlives a bot restart until the entry
+ * expires; a small local map also keeps it while the shared cache is down.
+ */
+export interface PageState {
+  v: 1;
+  requesterId: string;
+  page: number;
+  view: ResultView;
+  /** The bot could remove other people's reactions (Manage Messages) when the message was made. */
+  manageMessages: boolean;
+}
+
+export type Turn = 'prev' | 'next';
+
+export const PAGE_BUTTON_PREFIX = 'rec:page:';
+export const PAGE_BUTTONS = { prev: `${PAGE_BUTTON_PREFIX}prev`, at: `${PAGE_BUTTON_PREFIX}at`, next: `${PAGE_BUTTON_PREFIX}next` } as const;
+export const PAGE_EMOJI = { prev: '◀️', next: '▶️' } as const;
+
+/** The page after a turn, or null when there is no page that way. Pure. */
+export function turnPage(state: PageState, turn: Turn): PageState | null {
+  const current = clampPage(state.view, state.page);
+  const next = current + (turn === 'next' ? 1 : -1);
+  if (next < 0 || next >= pageCount(state.view)) return null;
+  return { ...state, page: next };
+}
+
+/** ◀️/▶️ (with or without the emoji variation selector) → a turn; anything else → null. */
+export function turnOfEmoji(name: string | null | undefined): Turn | null {
+  const bare = (name ?? '').replace(/\uFE0F/g, '');
+  if (bare === PAGE_EMOJI.prev.replace(/\uFE0F/g, '')) return 'prev';
+  if (bare === PAGE_EMOJI.next.replace(/\uFE0F/g, '')) return 'next';
+  return null;
+}
+
+export function turnOfButton(customId: string): Turn | null {
+  if (customId === PAGE_BUTTONS.prev) return 'prev';
+  if (customId === PAGE_BUTTONS.next) return 'next';
+  return null;
+}
+
+/** ◀️ i/n ▶️ buttons (ends disabled); none for a single page. Pure. */
+export function pageComponents(view: ResultView, page: number): APIActionRowComponent<APIButtonComponent>[] {
+  const pages = pageCount(view);
+  if (pages <= 1) return [];
+  const p = clampPage(view, page);
+  const button = (custom_id: string, label: string | undefined, emoji: string | undefined, disabled: boolean): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id,
+    ...(label ? { label } : {}),
+    ...(emoji ? { emoji: { name: emoji } } : {}),
+    disabled,
+  });
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        button(PAGE_BUTTONS.prev, undefined, PAGE_EMOJI.prev, p === 0),
+        button(PAGE_BUTTONS.at, `${p + 1} / ${pages}`, undefined, true),
+        button(PAGE_BUTTONS.next, undefined, PAGE_EMOJI.next, p === pages - 1),
+      ],
+    },
+  ];
+}
+
+/** What a results message shows for its state: the page's embed and the page buttons. Pure. */
+export function pageMessage(state: Pick<PageState, 'view' | 'page'>): { embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
+  return { embeds: [renderPageEmbed(state.view, state.page)], components: pageComponents(state.view, state.page) };
+}
+
+/** Page states by message id: the shared cache, with a local copy for when it is down. */
+export class PageStore {
+  readonly #local: LruMap<string, { state: PageState; expires: number }>;
+  readonly #chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly cache: SafeCache<PageState>,
+    private readonly ttlMs: number,
+    localMax = 500,
+  ) {
+    this.#local = new LruMap(localMax);
+  }
+
+  async get(messageId: string): Promise<PageState | undefined> {
+    const local = this.#local.get(messageId);
+    if (local && local.expires > Date.now()) return local.state;
+    const shared = await this.cache.get(messageId);
+    if (shared?.v !== 1) return undefined;
+    this.#local.set(messageId, { state: shared, expires: Date.now() + this.ttlMs });
+    return shared;
+  }
+
+  async save(messageId: string, state: PageState): Promise<void> {
+    this.#local.set(messageId, { state, expires: Date.now() + this.ttlMs });
+    await this.cache.set(messageId, state, this.ttlMs);
+  }
+
+  /** Runs `fn` after earlier calls for the same message: two quick presses turn two pages, not one twice. */
+  exclusive<T>(messageId: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#chains.get(messageId) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.#chains.set(messageId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(messageId) === settled) this.#chains.delete(messageId);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,83 @@
+import { escapeMarkdown, type APIEmbed, type APIEmbedField } from 'discord.js';
+import { formatDuration } from '../catalog/filters.ts';
+import { EMBED_LIMITS, fitEmbed, truncate } from './embed-limits.ts';
+import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine, type TrackEntry } from './result-view.ts';
+
+export const EMBED_COLOR = 0x1db954;
+const TITLE = '🎧 Tracks for your prompt';
+/** The prompt line is cut here so long prompts leave room for the tracks. */
+const PROMPT_CHARS = 600;
+const CAPTION_CHARS = 180;
+const TAGS_PER_CATEGORY = 4;
+
+/** Markdown-escaped `text` in at most `max` characters (escapes count; a cut never leaves a dangling backslash). */
+export function escapedExcerpt(text: string, max: number): string {
+  let cut = truncate(text, max);
+  let escaped = escapeMarkdown(cut);
+  while (escaped.length > max && cut.length > 1) {
+    cut = truncate(text, Math.max(1, cut.length - (escaped.length - max) - 1));
+    escaped = escapeMarkdown(cut);
+  }
+  return escaped.length > max ? '' : escaped;
+}
+
+/** Only plain http(s) URLs become links: anything with spaces or brackets would break the markdown. */
+const linkable = (url: string) => /^https?:\/\/[^\s()<>[\]]+$/.test(url);
+
+function tagLine(e: TrackEntry): string {
+  const part = (name: string, tags: string[]) => {
+    if (!tags.length) return null;
+    const shown = tags.slice(0, TAGS_PER_CATEGORY).join(', ');
+    const more = tags.length > TAGS_PER_CATEGORY ? ` +${tags.length - TAGS_PER_CATEGORY}` : '';
+    return `${name}: ${escapeMarkdown(shown)}${more}`;
+  };
+  return [part('mood', e.mood), part('genre', e.genre), part('instrument', e.instrument)].filter(Boolean).join(' · ');
+}
+
+/** A result's field value in at most `budget` characters: the caption gives way first. */
+export function fieldValue(e: TrackEntry, budget: number): string {
+  const head = [e.url && linkable(e.url) ? `[Track page](${e.url})` : null, e.durationSec !== undefined ? formatDuration(e.durationSec) : null]
+    .filter(Boolean)
+    .join(' · ');
+  const tags = tagLine(e);
+  const scores = scoreLine(e);
+  const fixed = [head, tags, scores].filter(Boolean);
+  const used = fixed.reduce((n, l) => n + l.length + 1, 0);
+  const room = Math.min(CAPTION_CHARS, budget - used - 2);
+  const caption = e.caption.trim() && room >= 12 ? escapedExcerpt(e.caption.replace(/\s+/g, ' ').trim(), room) : '';
+  const lines = [head, tags, caption ? `*${caption}*` : '', scores].filter(Boolean);
+  return truncate(lines.join('\n'), Math.max(1, budget));
+}
+
+export function fieldName(e: TrackEntry): string {
+  return truncate(`${e.rank}. ${escapeMarkdown(entryLabel(e))}`, EMBED_LIMITS.fieldName);
+}
+
+/** The description: the prompt (escaped), filters, the preview note, or why there is nothing. */
+export function describeView(view: ResultView, empty: boolean): string {
+  const lines = [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
+  if (view.filter) lines.push(`Filters: ${escapeMarkdown(truncate(view.filter, 300))}`);
+  if (view.preview) lines.push(truncate(view.preview, 400));
+  if (empty) lines.push('No tracks matched. Try other words, or fewer filters.');
+  return lines.join('\n');
+}
+
+/** One page of results as an embed, within every Discord limit whatever the data. Pure. */
+export function renderPageEmbed(view: ResultView, page: number): APIEmbed {
+  const p = clampPage(view, page);
+  const entries = pageEntries(view, p);
+  const description = describeView(view, view.entries.length === 0);
+  const footer = statusLine(view, p);
+  const names = entries.map(fieldName);
+  const fixed = TITLE.length + description.length + footer.length + names.reduce((n, s) => n + s.length, 0);
+  const perField = entries.length ? Math.floor((EMBED_LIMITS.total - fixed) / entries.length) : 0;
+  const budget = Math.max(40, Math.min(EMBED_LIMITS.fieldValue, perField));
+  const fields: APIEmbedField[] = entries.map((e, i) => ({ name: names[i]!, value: fieldValue(e, budget) }));
+  return fitEmbed({
+    title: TITLE,
+    color: EMBED_COLOR,
+    description,
+    fields,
+    footer: { text: footer },
+  });
+}

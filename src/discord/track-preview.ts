@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { formatDuration } from '../catalog/filters.ts';
+import type { Track } from '../catalog/track.ts';
+import { getPreview, type PreviewResult } from '../audio/preview.ts';
+import type { Logger } from '../logger.ts';
+
+/** What the bot attaches for a track: a file, or the reason there is none — each with the line the embed shows. */
+export type PreviewOutcome =
+  | { kind: 'clip'; file: string; filename: string; bytes: number; note: string }
+  | { kind: 'none'; note: string };
+
+export interface PreviewProvider {
+  /** The preview of `track` that fits `limitBytes` (the interaction's upload limit). Never throws. */
+  forTrack(track: Track, limitBytes: number, rank?: number): Promise<PreviewOutcome>;
+}
+
+export interface PreviewSettings {
+  /** AUDIO_ROOT when set; it wins over the index's recorded root. */
+  audioRoot: string | undefined;
+  cacheDir: string;
+  excerptSec: number;
+}
+
+/** The folder audio paths are relative to: AUDIO_ROOT, else the serving index's recorded root (absolute), else none. */
+export function resolveAudioRoot(configured: string | undefined, index: { dir: string; audioRoot: string | null }): string | null {
+  if (configured) return configured;
+  return index.audioRoot === null ? null : path.resolve(index.dir, index.audioRoot);
+}
+
+/** The embed's line about the preview of result #rank. Pure. */
+export function previewNote(result: PreviewResult, rank = 1): string {
+  if (result.kind === 'none') return `🔇 No preview of #${rank}: ${result.reason}.`.replace(/\.\.$/, '.');
+  const what = !result.derived
+    ? 'the original file (its licence allows no excerpts)'
+    : result.startSec !== undefined && result.startSec > 0
+      ? `a ${formatDuration(result.durationSec)} excerpt`
+      : `the whole track (${formatDuration(result.durationSec)})`;
+  return `🔊 Preview of #${rank} attached: ${what}.`;
+}
+
+export function createPreviewProvider(settings: PreviewSettings, currentIndex: () => { dir: string; audioRoot: string | null }, logger: Logger): PreviewProvider {
+  return {
+    async forTrack(track, limitBytes, rank = 1) {
+      const root = resolveAudioRoot(settings.audioRoot, currentIndex());
+      if (!root) return { kind: 'none', note: `🔇 No preview of #${rank}: this index has no audio files (set AUDIO_ROOT).` };
+      try {
+        const result = await getPreview(track, {
+          audioRoot: root,
+          cacheDir: settings.cacheDir,
+          limitBytes,
+          excerptSec: settings.excerptSec,
+        });
+        // Reasons may name server folders; users only need to know it is the audio folder.
+        const note = previewNote(result, rank).split(root).join('the audio folder');
+        if (result.kind === 'none') {
+          logger.debug({ trackId: track.id, reason: result.reason }, 'no preview clip');
+          return { kind: 'none', note };
+        }
+        return { kind: 'clip', file: result.file, filename: result.filename, bytes: result.bytes, note };
+      } catch (err) {
+        logger.warn({ err, trackId: track.id }, 'preview clip failed');
+        return { kind: 'none', note: `🔇 No preview of #${rank}: the clip could not be made right now.` };
+      }
+    },
+  };
+}
