@@ -27,10 +27,13 @@ export function demoAudioFormat(trackId: string): AudioFormat {
   return 'ogg';
 }
 
-/** A demo track's audio path: `demo/<2 hex of id hash>/<id>.<ext>` (100-ish files per folder). */
+/**
+ * A demo track's audio path under the demo audio root: `<2 hex of id hash>/<id>.<ext>`, laid out
+ * like MTG-Jamendo's `48/948.mp3` (a few files per folder).
+ */
 export function demoAudioPath(trackId: string): string {
   const bucket = (hashString(trackId) & 0xff).toString(16).padStart(2, '0');
-  return `demo/${bucket}/${trackId}.${demoAudioFormat(trackId)}`;
+  return `${bucket}/${trackId}.${demoAudioFormat(trackId)}`;
 }
 
 export interface WriteDemoAudioOptions extends FfmpegTools {

@@ -25,6 +25,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The file the job is about, for error messages. */
   file: string;
+  /**
+   * Run the child in its own process group, so a Ctrl-C in the terminal reaches only us: an
+   * index build that stops cleanly on SIGINT must not see its decoders die and call the files
+   * unreadable. Only for jobs that write to our pipe (they end on EPIPE if we die).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunResult {
@@ -48,7 +54,7 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       reject(opts.signal.reason);
       return;
     }
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: opts.ownProcessGroup ?? false });
     const out: Buffer[] = [];
     let err = '';
     let settled = false;

@@ -76,7 +76,7 @@ describe('demoAudioPath', () => {
     for (let i = 0; i < 800; i++) {
       const id = `demo_${String(i).padStart(4, '0')}`;
       const p = demoAudioPath(id);
-      expect(p).toMatch(new RegExp(`^demo/[0-9a-f]{2}/${id}\\.(ogg|mp3|flac|wav|m4a)$`));
+      expect(p).toMatch(new RegExp(`^[0-9a-f]{2}/${id}\\.(ogg|mp3|flac|wav|m4a)$`));
       expect(p.endsWith(`.${demoAudioFormat(id)}`)).toBe(true);
       const ext = p.split('.').pop()!;
       counts[ext] = (counts[ext] ?? 0) + 1;
