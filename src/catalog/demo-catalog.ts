@@ -1,3 +1,5 @@
+import { demoAudioPath } from '../audio/demo-audio.ts';
+import { demoDurationSec } from '../audio/synth.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { Random } from './seeded-random.ts';
 import { templateCaption } from './tag-captions.ts';
@@ -12,8 +14,9 @@ import type { Track, TrackTags } from './track.ts';
  * tag pool per album), template captions written from those tags, durations, and licences.
  *
  * Ids are `demo_9000001`, `demo_9000002`, …: clearly synthetic (no Jamendo page is derived
- * from them) and stable for a given position. Paths follow Jamendo's layout by the id's last
- * two digits: `12/9000012.ogg`.
+ * from them) and stable for a given position. Paths and durations are those of the audio that
+ * `writeDemoAudio` synthesizes for each track (src/audio): `<2 hex>/<id>.<ext>` under the demo
+ * audio root, mostly Ogg with a few of every other format, 12–20 s long.
  */
 
 export interface DemoCatalogOptions {
@@ -27,14 +30,13 @@ export const DEMO_ID_PREFIX = 'demo_';
 const FIRST_NUMBER = 9_000_001;
 const MAX_TRACKS = 999_999;
 
-/** A style: which tags co-occur, most typical first, and how long its tracks run. */
+/** A style: which tags co-occur, most typical first. */
 export interface StyleFamily {
   name: string;
   weight: number;
   genres: readonly string[];
   moods: readonly string[];
   instruments: readonly string[];
-  durationSec: readonly [number, number];
 }
 
 export const STYLE_FAMILIES: readonly StyleFamily[] = [
@@ -44,7 +46,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['ambient', 'chillout', 'downtempo', 'electronic', 'newage', 'atmospheric', 'lounge', 'easylistening', 'darkambient', 'minimal', 'electronica', 'triphop'],
     moods: ['calm', 'relaxing', 'meditative', 'dream', 'soft', 'space', 'deep', 'background', 'ambiental', 'mellow', 'nature', 'melancholic', 'soundscape', 'slow'],
     instruments: ['synthesizer', 'pad', 'piano', 'computer', 'sampler', 'keyboard', 'bell', 'drummachine', 'strings', 'electricpiano'],
-    durationSec: [150, 420],
   },
   {
     name: 'electronic dance',
@@ -52,7 +53,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['electronic', 'dance', 'house', 'techno', 'trance', 'edm', 'deephouse', 'club', 'electropop', 'synthpop', 'dubstep', 'drumnbass', 'breakbeat', 'eurodance', 'disco', '80s', '90s'],
     moods: ['energetic', 'party', 'upbeat', 'happy', 'groovy', 'fast', 'cool', 'sexy', 'summer', 'fun', 'dark', 'powerful', 'sport'],
     instruments: ['synthesizer', 'drummachine', 'beat', 'bass', 'sampler', 'computer', 'voice', 'keyboard', 'pad'],
-    durationSec: [180, 420],
   },
   {
     name: 'rock',
@@ -60,7 +60,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['rock', 'alternative', 'indie', 'poprock', 'hardrock', 'alternativerock', 'punkrock', 'metal', 'heavymetal', 'grunge', 'classicrock', 'bluesrock', 'postrock', 'instrumentalrock', 'psychedelic', 'progressive', 'rocknroll', '70s', '60s', 'newwave', 'gothic', 'darkwave', 'industrial', 'hard'],
     moods: ['energetic', 'powerful', 'heavy', 'dark', 'upbeat', 'action', 'sport', 'melancholic', 'sad', 'fast', 'epic', 'retro'],
     instruments: ['electricguitar', 'guitar', 'bass', 'drums', 'voice', 'keyboard', 'acousticguitar', 'organ'],
-    durationSec: [150, 330],
   },
   {
     name: 'cinematic',
@@ -68,7 +67,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['soundtrack', 'orchestral', 'classical', 'symphonic', 'contemporary', 'ambient', 'choir', 'medieval', 'experimental'],
     moods: ['epic', 'dramatic', 'film', 'trailer', 'emotional', 'inspiring', 'adventure', 'documentary', 'movie', 'drama', 'powerful', 'dark', 'horror', 'melancholic', 'hopeful', 'action', 'game', 'christmas'],
     instruments: ['strings', 'orchestra', 'piano', 'violin', 'cello', 'brass', 'horn', 'percussion', 'flute', 'harp', 'trumpet', 'trombone', 'viola', 'doublebass', 'oboe', 'clarinet', 'pipeorgan', 'bell'],
-    durationSec: [90, 300],
   },
   {
     name: 'corporate pop',
@@ -76,7 +74,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['pop', 'easylistening', 'instrumentalpop', 'popfolk', 'electropop', 'indie', 'soundtrack', 'singersongwriter'],
     moods: ['corporate', 'motivational', 'inspiring', 'uplifting', 'positive', 'happy', 'advertising', 'commercial', 'hopeful', 'background', 'fun', 'children', 'summer', 'travel', 'holiday', 'love'],
     instruments: ['piano', 'acousticguitar', 'guitar', 'strings', 'bell', 'synthesizer', 'drums', 'voice', 'ukulele', 'keyboard'],
-    durationSec: [90, 240],
   },
   {
     name: 'jazz and soul',
@@ -84,7 +81,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['jazz', 'blues', 'soul', 'funk', 'swing', 'acidjazz', 'jazzfunk', 'jazzfusion', 'lounge', 'bossanova', 'rnb', 'groove', 'fusion', 'latin'],
     moods: ['cool', 'groovy', 'mellow', 'romantic', 'sexy', 'relaxing', 'retro', 'love', 'happy', 'melodic', 'calm'],
     instruments: ['saxophone', 'piano', 'doublebass', 'trumpet', 'drums', 'electricpiano', 'rhodes', 'organ', 'guitar', 'trombone', 'bass', 'voice', 'clarinet'],
-    durationSec: [150, 360],
   },
   {
     name: 'folk and world',
@@ -92,7 +88,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['folk', 'country', 'singersongwriter', 'popfolk', 'celtic', 'world', 'latin', 'african', 'reggae', 'ethno', 'oriental', 'tribal', 'chanson', 'worldfusion', 'ska', 'ethnicrock'],
     moods: ['happy', 'travel', 'nature', 'summer', 'love', 'mellow', 'hopeful', 'romantic', 'melodic', 'ballad', 'sad', 'holiday', 'children', 'positive'],
     instruments: ['acousticguitar', 'guitar', 'voice', 'violin', 'accordion', 'harmonica', 'ukulele', 'flute', 'percussion', 'bongo', 'classicalguitar', 'acousticbassguitar'],
-    durationSec: [120, 300],
   },
   {
     name: 'hip hop',
@@ -100,7 +95,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['hiphop', 'rap', 'triphop', 'rnb', 'dub', 'breakbeat', 'reggae', 'groove'],
     moods: ['cool', 'groovy', 'dark', 'deep', 'energetic', 'sexy', 'party', 'slow'],
     instruments: ['beat', 'drummachine', 'sampler', 'bass', 'voice', 'piano', 'synthesizer', 'computer'],
-    durationSec: [120, 270],
   },
   {
     name: 'experimental',
@@ -108,7 +102,6 @@ export const STYLE_FAMILIES: readonly StyleFamily[] = [
     genres: ['experimental', 'idm', 'minimal', 'industrial', 'darkambient', 'improvisation', 'electronica', 'atmospheric'],
     moods: ['dark', 'space', 'deep', 'horror', 'meditative', 'soundscape', 'funny', 'game'],
     instruments: ['computer', 'synthesizer', 'sampler', 'pad', 'percussion', 'drummachine', 'piano'],
-    durationSec: [60, 500],
   },
 ];
 
@@ -173,13 +166,16 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): Track[] {
       for (let k = 0; k < size && tracks.length < count; k++) {
         const number = FIRST_NUMBER + tracks.length;
         const tags = trackTags(pool, rng);
-        const [lo, hi] = family.durationSec;
+        // A draw once spent on a style-dependent duration; still drawn so titles and credits
+        // stay those of earlier demo catalogs (the duration is now the shipped audio's).
+        rng.next();
+        const id = `${DEMO_ID_PREFIX}${number}`;
         tracks.push({
-          id: `${DEMO_ID_PREFIX}${number}`,
+          id,
           artistId,
           albumId: `demo_album_${900_000 + albumNo}`,
-          path: `${pad2(number % 100)}/${number}.ogg`,
-          durationSec: Math.round((lo + rng.next() * (hi - lo)) * 10) / 10,
+          path: demoAudioPath(id),
+          durationSec: demoDurationSec({ id }),
           tags,
           caption: templateCaption(tags, rng.int(0, 1000)),
           keywords: [],

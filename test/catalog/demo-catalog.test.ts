@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoAudioPath } from '../../src/audio/demo-audio.ts';
+import { demoDurationSec } from '../../src/audio/synth.ts';
 import { parseCatalog, serializeCatalog } from '../../src/catalog/catalog-file.ts';
 import { runCatalogCommand } from '../../src/catalog/catalog-command.ts';
 import { DEMO_DEFAULT_TRACKS, STYLE_FAMILIES, generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
@@ -28,14 +30,18 @@ describe('generateDemoCatalog', () => {
     expect(generateDemoCatalog({ tracks: 50 }).map((t) => t.id)).toEqual(tracks.slice(0, 50).map((t) => t.id));
   });
 
-  it('has ≥500 tracks by default with unique, clearly synthetic ids and Jamendo-style paths', () => {
+  it('has ≥500 tracks by default with unique, clearly synthetic ids and the paths of their demo audio', () => {
     expect(tracks.length).toBe(600);
     expect(new Set(tracks.map((t) => t.id)).size).toBe(tracks.length);
     expect(tracks[11]!.id).toBe('demo_9000012');
-    expect(tracks[11]!.path).toBe('12/9000012.ogg');
+    expect(tracks[11]!.path).toBe('b5/demo_9000012.ogg');
+    const formats = new Set(tracks.map((t) => t.path!.split('.').pop()));
+    expect([...formats].sort()).toEqual(['flac', 'm4a', 'mp3', 'ogg', 'wav']);
     for (const t of tracks) {
       expect(t.id).toMatch(/^demo_9\d{6}$/);
-      expect(t.path).toBe(`${t.id.slice(-2)}/${t.id.slice(5)}.ogg`);
+      // The file writeDemoAudio synthesizes for it, at the length it synthesizes.
+      expect(t.path).toBe(demoAudioPath(t.id));
+      expect(t.durationSec).toBe(demoDurationSec({ id: t.id }));
       // Not mistaken for a Jamendo track: no Jamendo page is made up for it.
       expect(jamendoNumber(t.id)).toBeUndefined();
       expect(trackUrl(t)).toBeUndefined();
@@ -101,8 +107,8 @@ describe('generateDemoCatalog', () => {
 
   it('gives every track a duration, credits, keywords and a licence, some of them no-derivatives', () => {
     for (const t of tracks) {
-      expect(t.durationSec).toBeGreaterThanOrEqual(60);
-      expect(t.durationSec).toBeLessThanOrEqual(500);
+      expect(t.durationSec).toBeGreaterThanOrEqual(12);
+      expect(t.durationSec).toBeLessThanOrEqual(20);
       expect(t.title && t.artist && t.album && t.artistId && t.albumId).toBeTruthy();
       expect(t.releaseDate).toMatch(/^20(0[5-9]|1\d)-\d\d-\d\d$/);
       expect(t.keywords.length).toBeGreaterThan(0);
