@@ -2,43 +2,101 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeDemoAudio } from '../audio/demo-audio.ts';
 import { writeCatalog } from '../catalog/catalog-file.ts';
 import { generateDemoCatalog } from '../catalog/demo-catalog.ts';
 import { loadConfig } from '../config.ts';
-import { buildIndex } from '../indexing/build-index.ts';
-import { INDEX_FILES } from '../retrieval/artifacts/manifest.ts';
-import { GENERATED_SBERT_ID } from '../models/generated-ids.ts';
+import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
+import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
+import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
+import { createProgress } from '../indexing/progress.ts';
+import { readManifest } from '../retrieval/artifacts/load-index.ts';
+import { INDEX_FILES, indexMode } from '../retrieval/artifacts/manifest.ts';
+import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../models/generated-ids.ts';
 import { type CommandIo, processIo } from './run-command.ts';
 
 /** Where the demo catalog (and its synthesized audio) live: generated, never committed. */
 export const DEMO_DIR = 'demo';
+export const DEMO_AUDIO_DIR = path.join(DEMO_DIR, 'audio');
 export const DEFAULT_INDEX_NAME = 'default';
 
+/** Why an existing default index must be rebuilt, or null to keep it. */
+async function staleReason(outDir: string): Promise<string | null> {
+  if (!existsSync(path.join(outDir, INDEX_FILES.manifest))) return 'absent';
+  try {
+    const manifest = await readManifest(outDir);
+    // Set-ups from before audio indexing have a text-only default: give them the two-stage one.
+    return indexMode(manifest) === 'two-stage' ? null : 'text-only (built before audio embeddings)';
+  } catch {
+    return 'unreadable';
+  }
+}
+
 /**
- * Builds the embedded default index: the deterministic demo catalog, embedded with the generated
- * models, in EMBEDDINGS_DIR/default. Kept when present unless --force.
+ * Builds the embedded default index: the deterministic demo catalog and its synthesized audio
+ * (demo/audio, kept when present), embedded with the generated models (SBERT text, tiny CLAP
+ * audio), in EMBEDDINGS_DIR/default: a two-stage index whose tracks have clips to attach.
+ * Kept when present and two-stage, unless --force.
  */
 export async function buildDefaultCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
   const config = loadConfig();
   const outDir = path.join(config.index.embeddingsDir, DEFAULT_INDEX_NAME);
-  if (!values.force && existsSync(path.join(outDir, INDEX_FILES.manifest))) {
+  const stale = values.force ? 'rebuild asked (--force)' : await staleReason(outDir);
+  if (!stale) {
     io.out(`default index present: ${outDir}`);
     return 0;
   }
+  if (stale !== 'absent') io.err(`default index ${outDir}: ${stale}; rebuilding.`);
+
+  const started = performance.now();
   const demoDir = path.resolve(DEMO_DIR);
-  await mkdir(demoDir, { recursive: true });
+  const audioRoot = path.resolve(DEMO_AUDIO_DIR);
+  await mkdir(audioRoot, { recursive: true });
   const catalogFile = path.join(demoDir, 'catalog.csv');
-  await writeCatalog(catalogFile, generateDemoCatalog());
-  const manifest = await buildIndex({
-    catalogFile,
-    outDir,
-    name: DEFAULT_INDEX_NAME,
-    factory: 'Flat',
-    sbertModel: GENERATED_SBERT_ID,
-    runtime: { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: false },
-    silent: values.quiet,
-  });
-  io.out(`default index built: ${outDir} (${manifest.catalog.tracks} demo tracks, version ${manifest.version})`);
+  const tracks = generateDemoCatalog();
+  await writeCatalog(catalogFile, tracks);
+
+  // The audio is deterministic: files already there are kept (an interrupted set-up resumes).
+  const synth = createProgress({ label: 'synth', total: tracks.length, unit: 'tracks', silent: values.quiet });
+  let lastDone = 0;
+  const audio = await writeDemoAudio(tracks, audioRoot, {
+    onProgress: (done) => {
+      synth.tick(done - lastDone);
+      lastDone = done;
+    },
+  }).finally(() => synth.stop());
+  const synthMs = performance.now() - started;
+
+  const stop = stopOnSignals(io.err);
+  let report;
+  try {
+    report = await buildAudioIndex({
+      catalogFile,
+      outDir,
+      name: DEFAULT_INDEX_NAME,
+      factory: 'Flat',
+      sbertModel: GENERATED_SBERT_ID,
+      clapModel: GENERATED_CLAP_ID,
+      audioRoot,
+      runtime: { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: false },
+      silent: values.quiet,
+      stop: stop.signal,
+      log: io.err,
+    });
+  } catch (err) {
+    if (!isBuildInterrupted(err)) throw err;
+    io.err(`build-default: ${err.full}`);
+    return EXIT_INTERRUPTED;
+  } finally {
+    stop.release();
+  }
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const windowsPerSec = report.stats.embedMs > 0 ? (report.stats.windows / report.stats.embedMs) * 1000 : 0;
+  io.out(
+    `default index built: ${outDir} (${report.tracks} demo tracks, ${indexMode(report.manifest)}, version ${report.manifest.version}) — ` +
+      `audio synth ${s(synthMs)} (${audio.written} written, ${audio.skipped} kept), text ${s(report.totalMs - report.audioMs)}, ` +
+      `audio embeddings ${s(report.audioMs)} (${report.stats.windows} windows, ${windowsPerSec.toFixed(1)} windows/s)`,
+  );
   return 0;
 }

@@ -1,17 +1,29 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCatalog } from '../catalog/catalog-file.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { buildIndex } from '../indexing/build-index.ts';
-import { indexMode } from '../retrieval/artifacts/manifest.ts';
+import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
+import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
+import { prebuildPreviews } from '../indexing/audio/previews.ts';
+import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
+import { type IndexManifest, indexMode } from '../retrieval/artifacts/manifest.ts';
 import { type CommandIo, processIo } from './run-command.ts';
 
 export const INDEX_USAGE = `Usage: npm run index -- --catalog <catalog.csv> [--out embeddings/<name>] [--name <name>]
                       [--factory Flat|HNSW32|IVF1024,PQ32np|…] [--ef-search N] [--nprobe N]
-                      [--sbert-model <id>] [--clap-model <id>] [--audio-root <dir>] [--quiet]
+                      [--sbert-model <id>] [--audio-root <dir> [--clap-model <id>] [--previews]] [--quiet]
 
 Embeds each track's caption and tags with the SBERT model, builds the faiss index, and writes the
-index folder atomically. Models load from MODELS_DIR (see .env.example).`;
+index folder atomically. Models load from MODELS_DIR (see .env.example).
+
+With --audio-root, also embeds each track's audio (catalog paths under that folder, e.g.
+MTG-Jamendo's 48/948.mp3) with the CLAP model (default CLAP_MODEL; the generated one is
+cratedigger/tiny-clap): the index then reranks by sound (two-stage). Progress is saved in
+<out>.partial/ as it goes: after Ctrl-C or a crash, the same command resumes. Files that are
+missing, unreadable or silent are listed in <out>/audio_failures.csv. --previews also makes the
+preview clips (PREVIEW_CACHE_DIR) the bot attaches.`;
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -33,6 +45,7 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
       'sbert-model': { type: 'string' },
       'clap-model': { type: 'string' },
       'audio-root': { type: 'string' },
+      previews: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -42,13 +55,15 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     return 0;
   }
   if (!values.catalog) throw new UserError('--catalog <catalog.csv> is required.', 'Make one with `npm run catalog -- demo --out demo/catalog.csv`.');
+  const audioRoot = values['audio-root'];
+  if (!audioRoot && values['clap-model']) throw new UserError('--clap-model needs --audio-root: CLAP embeds the tracks\' audio.');
+  if (!audioRoot && values.previews) throw new UserError('--previews needs --audio-root: clips are cut from the tracks\' audio.');
   const config = loadConfig();
   const outDir = path.resolve(values.out ?? path.join(config.index.embeddingsDir, path.parse(values.catalog).name));
   const efSearch = positiveInt('ef-search', values['ef-search']);
   const nprobe = positiveInt('nprobe', values.nprobe);
-  if (values['audio-root']) throw new UserError('--audio-root is not supported yet.');
   const started = Date.now();
-  const manifest = await buildIndex({
+  const common = {
     catalogFile: values.catalog,
     outDir,
     name: values.name,
@@ -57,9 +72,44 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     sbertModel: values['sbert-model'] ?? config.models.sbert,
     runtime: { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: config.models.allowRemote },
     silent: values.quiet,
-  });
-  io.out(
-    `Wrote ${outDir}: ${manifest.catalog.tracks} tracks, ${manifest.textIndex.factory}, ${indexMode(manifest)}, version ${manifest.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
-  );
+  };
+
+  const wrote = (manifest: IndexManifest) =>
+    io.out(
+      `Wrote ${outDir}: ${manifest.catalog.tracks} tracks, ${manifest.textIndex.factory}, ${indexMode(manifest)}, version ${manifest.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+    );
+  if (!audioRoot) {
+    wrote(await buildIndex(common));
+    return 0;
+  }
+  const stop = stopOnSignals(io.err);
+  try {
+    try {
+      const report = await buildAudioIndex({ ...common, audioRoot, clapModel: values['clap-model'] ?? config.models.clap, stop: stop.signal, log: io.err });
+      wrote(report.manifest);
+    } catch (err) {
+      if (!isBuildInterrupted(err)) throw err;
+      io.err(`index: ${err.full}`);
+      return EXIT_INTERRUPTED;
+    }
+    if (values.previews) {
+      try {
+        const report = await prebuildPreviews(await readCatalog(values.catalog), {
+          audioRoot,
+          cacheDir: config.audio.previewCacheDir,
+          excerptSec: config.audio.previewSeconds,
+          silent: values.quiet,
+          signal: stop.signal,
+        });
+        io.err(`previews in ${config.audio.previewCacheDir}: ${report.made} made, ${report.cached} cached, ${report.originals} originals (no-derivatives licences), ${report.none} without a clip.`);
+      } catch (err) {
+        if (!stop.signal.aborted) throw err;
+        io.err('index: stopped while making previews; the index is written and the clips made so far are kept. Run again to finish them.');
+        return EXIT_INTERRUPTED;
+      }
+    }
+  } finally {
+    stop.release();
+  }
   return 0;
 }
