@@ -35,7 +35,7 @@ export const CACHE_NAMESPACES = { results: 'cratedigger:results', pages: 'crated
 
 /** Opens the index with warm models (they have embedded once in the worker) and the cache. */
 export async function createContext(config: Config, logger: Logger): Promise<BotContext> {
-  const cache = openCacheBackend(config.cache, logger);
+  const cache = await openCacheBackend(config.cache, logger);
   let recommender: RecommenderService;
   try {
     recommender = await openRecommender({

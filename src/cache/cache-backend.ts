@@ -51,7 +51,15 @@ export function redisBackoffMs(retries: number): number {
   return Math.min(100 * 2 ** Math.min(retries, 5), 2000);
 }
 
-export function openCacheBackend(settings: CacheSettings, logger: Logger): CacheBackend {
+/** Longest wait at start-up for Redis to connect; past it the bot starts and bypasses the cache until it does. */
+export const REDIS_CONNECT_WAIT_MS = 2000;
+
+/**
+ * Opens the backend KEYV_URL names. Resolves once it is usable, or (Redis) once the first
+ * connection attempt had its chance: a dead server never delays start-up by more than
+ * REDIS_CONNECT_WAIT_MS, and the bot runs without a cache until it answers.
+ */
+export async function openCacheBackend(settings: CacheSettings, logger: Logger): Promise<CacheBackend> {
   const kind = cacheKind(settings.url);
   const label = settings.url ? redactUrl(settings.url) : `memory (max ${settings.maxEntries})`;
   const health = new CacheHealth(logger, label, settings.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS);
@@ -85,7 +93,22 @@ export function openCacheBackend(settings: CacheSettings, logger: Logger): Cache
     // node-redis emits 'error' on every failed attempt: health logs the first, once per outage.
     client.on('error', (err: unknown) => health.failed(err));
     client.on('ready', () => health.succeeded());
-    client.connect().catch((err: unknown) => health.failed(err));
+    const connected = client.connect().then(
+      () => true,
+      (err: unknown) => {
+        health.failed(err);
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), REDIS_CONNECT_WAIT_MS);
+    });
+    // A refused connection shows at the first attempt: no need to wait out the timer.
+    const refused = new Promise<false>((resolve) => client.once('error', () => resolve(false)));
+    const ok = await Promise.race([connected, refused, waited]);
+    clearTimeout(timer);
+    if (!ok) health.failed(new Error(`no connection to ${label} after ${REDIS_CONNECT_WAIT_MS} ms`));
     makeStore = () => ({ store: new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true }), useKeyPrefix: false });
     closeStore = async () => {
       if (client.isReady) await client.close().catch(() => undefined);

@@ -8,15 +8,24 @@ const TITLE = '🎧 Tracks for your prompt';
 /** The prompt line is cut here so long prompts leave room for the tracks. */
 const PROMPT_CHARS = 600;
 const CAPTION_CHARS = 180;
+const NAME_CHARS = 120;
 const TAGS_PER_CATEGORY = 4;
+
+/**
+ * Markdown escaped everywhere it could render: besides emphasis and code, headings, lists and
+ * masked links (a prompt must not become a disguised link in the bot's message).
+ */
+export function escapeText(text: string): string {
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+}
 
 /** Markdown-escaped `text` in at most `max` characters (escapes count; a cut never leaves a dangling backslash). */
 export function escapedExcerpt(text: string, max: number): string {
   let cut = truncate(text, max);
-  let escaped = escapeMarkdown(cut);
+  let escaped = escapeText(cut);
   while (escaped.length > max && cut.length > 1) {
     cut = truncate(text, Math.max(1, cut.length - (escaped.length - max) - 1));
-    escaped = escapeMarkdown(cut);
+    escaped = escapeText(cut);
   }
   return escaped.length > max ? '' : escaped;
 }
@@ -29,7 +38,7 @@ function tagLine(e: TrackEntry): string {
     if (!tags.length) return null;
     const shown = tags.slice(0, TAGS_PER_CATEGORY).join(', ');
     const more = tags.length > TAGS_PER_CATEGORY ? ` +${tags.length - TAGS_PER_CATEGORY}` : '';
-    return `${name}: ${escapeMarkdown(shown)}${more}`;
+    return `${name}: ${escapeText(shown)}${more}`;
   };
   return [part('mood', e.mood), part('genre', e.genre), part('instrument', e.instrument)].filter(Boolean).join(' · ');
 }
@@ -49,14 +58,15 @@ export function fieldValue(e: TrackEntry, budget: number): string {
   return truncate(lines.join('\n'), Math.max(1, budget));
 }
 
+/** Rank and label; long labels are cut so ten results leave room for their details. */
 export function fieldName(e: TrackEntry): string {
-  return truncate(`${e.rank}. ${escapeMarkdown(entryLabel(e))}`, EMBED_LIMITS.fieldName);
+  return truncate(`${e.rank}. ${escapedExcerpt(entryLabel(e), NAME_CHARS)}`, EMBED_LIMITS.fieldName);
 }
 
 /** The description: the prompt (escaped), filters, the preview note, or why there is nothing. */
 export function describeView(view: ResultView, empty: boolean): string {
   const lines = [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
-  if (view.filter) lines.push(`Filters: ${escapeMarkdown(truncate(view.filter, 300))}`);
+  if (view.filter) lines.push(`Filters: ${escapedExcerpt(view.filter, 300)}`);
   if (view.preview) lines.push(truncate(view.preview, 400));
   if (empty) lines.push('No tracks matched. Try other words, or fewer filters.');
   return lines.join('\n');

@@ -99,7 +99,7 @@ export function statusLine(view: ResultView, page: number): string {
   return [
     `Page ${clampPage(view, page) + 1}/${pageCount(view)}`,
     modeLabel(view.mode),
-    `index ${view.indexName}`,
+    `index ${view.indexName.length > 60 ? `${view.indexName.slice(0, 59)}…` : view.indexName}`,
     `${Math.round(view.latencyMs)} ms`,
     view.cached ? 'from cache' : 'fresh',
   ].join(' · ');

@@ -1,0 +1,331 @@
+/**
+ * The real bot (src/bot.ts, discord.js Client, worker-thread encoders, in-memory cache) against
+ * the Discord emulator: commands, embeds, preview clips, paging, cache, reload, errors, faults.
+ */
+import { readFile, rm, cp } from 'node:fs/promises';
+import path from 'node:path';
+import { InteractionResponseType, MessageFlags, type APIEmbed } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPreview } from '../../src/audio/preview.ts';
+import { combinedText, type Track } from '../../src/catalog/track.ts';
+import { deployCommands } from '../../src/discord/deploy-commands.ts';
+import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
+import { DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
+import {
+  addPreviewAudio,
+  botEnv,
+  buildTestIndex,
+  catalogTracks,
+  startTestBot,
+  tempDir,
+  type PreviewTracks,
+  type TestBot,
+} from './helpers/fixtures.ts';
+
+const LIMIT = 256 * 1024;
+const EPHEMERAL = MessageFlags.Ephemeral as number;
+
+let emu: DiscordEmulator;
+let t: TestBot;
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let audioRoot: string;
+let previewDir: string;
+let alpha: Track[];
+let special: PreviewTracks;
+const interactionTokens: string[] = [];
+
+const embedOf = (m: StoredMessage): APIEmbed => m.data.embeds[0]!;
+const footer = (m: StoredMessage | undefined) => (m ? (embedOf(m).footer?.text ?? '') : '');
+
+async function recommend(prompt: string, opts: { count?: number; user?: keyof DiscordEmulator['users'] } = {}) {
+  const ix = await emu.sendCommand({
+    name: 'recommend',
+    options: { prompt, ...(opts.count ? { count: opts.count } : {}) },
+    user: emu.users[opts.user ?? 'alice'],
+  });
+  interactionTokens.push(ix.record.token);
+  return ix;
+}
+
+/** Sends /recommend and waits for the filled-in reply. */
+async function recommendReply(prompt: string, opts: { count?: number; user?: keyof DiscordEmulator['users'] } = {}) {
+  const ix = await recommend(prompt, opts);
+  const reply = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+  return { ix, reply };
+}
+
+beforeAll(async () => {
+  tmp = await tempDir('bot-e2e');
+  audioRoot = path.join(tmp.dir, 'audio');
+  previewDir = path.join(tmp.dir, 'previews');
+  const embeddings = path.join(tmp.dir, 'embeddings');
+  alpha = catalogTracks(24);
+  special = await addPreviewAudio(alpha, audioRoot);
+  // alpha: two-stage, audio root recorded in the index (AUDIO_ROOT stays unset); two rows without audio.
+  await buildTestIndex(path.join(embeddings, 'alpha'), { name: 'alpha', tracks: alpha, audio: true, audioRoot, noAudioRows: [22, 23] });
+  // beta: text-only, other tracks; broken: beta without its faiss file.
+  await buildTestIndex(path.join(embeddings, 'beta'), { name: 'beta', tracks: catalogTracks(12, { idBase: 500, titlePrefix: 'Beta' }) });
+  await cp(path.join(embeddings, 'beta'), path.join(embeddings, 'broken'), { recursive: true });
+  await rm(path.join(embeddings, 'broken', INDEX_FILES.textIndex));
+
+  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 200, attachmentSizeLimit: LIMIT });
+  const env = botEnv(emu, {
+    EMBEDDINGS_DIR: embeddings,
+    INDEX_NAME: 'alpha',
+    PREVIEW_CACHE_DIR: previewDir,
+    // bob is a plain member, listed as a bot admin.
+    BOT_ADMIN_IDS: emu.users.bob.id,
+  });
+  t = await startTestBot(env);
+  await deployCommands(t.config);
+});
+
+afterAll(async () => {
+  await t?.bot.stop();
+  await emu?.close();
+  await tmp?.cleanup();
+});
+
+describe('start-up and deployment', () => {
+  it('is ready with warm models, identified with the reaction intents, and deployed both commands to the guild', () => {
+    expect(t.bot.client.isReady()).toBe(true);
+    expect(t.bot.ctx.recommender.status()).toMatchObject({ name: 'alpha', mode: 'two-stage', tracks: 24 });
+    const messages = t.logs.entries.map((e) => e.msg);
+    // Models were warm before the gateway login started.
+    expect(messages.indexOf('recommender ready')).toBeGreaterThanOrEqual(0);
+    expect(messages.indexOf('recommender ready')).toBeLessThan(messages.indexOf('bot ready'));
+    const readyAt = Number(t.logs.find('recommender ready')[0]!.time);
+    expect(emu.requests[0]).toMatchObject({ path: '/gateway/bot' });
+    expect(emu.requests[0]!.at).toBeGreaterThanOrEqual(readyAt);
+    expect(emu.gateway.identifies[0]?.intents).toBe((1 << 0) | (1 << 10) | (1 << 13));
+    const byName = Object.fromEntries(emu.commands.map((c) => [c.name, c]));
+    expect(Object.keys(byName).sort()).toEqual(['recommend', 'reload']);
+    expect(byName.recommend?.guild_id).toBe(emu.guild.id);
+    expect(byName.reload?.default_member_permissions).toBe('8');
+    expect(byName.recommend?.options?.map((o) => o.name)).toEqual(['prompt', 'count', 'mood', 'genre', 'instrument', 'max_duration']);
+  });
+});
+
+describe('/recommend', () => {
+  let first: StoredMessage;
+
+  it('defers at once, then edits in the embed: prompt, tracks with links and tags, footer, and the top track\'s clip', async () => {
+    const prompt = combinedText(special.derived);
+    const { ix, reply } = await recommendReply(prompt);
+    first = reply;
+    expect(ix.callback?.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(reply.versions[0]?.flags).toBe(MessageFlags.Loading);
+    const embed = embedOf(reply);
+    expect(embed.title).toBe('🎧 Tracks for your prompt');
+    expect(embed.description).toContain('> A ');
+    expect(embed.fields).toHaveLength(5);
+    expect(embed.fields![0]!.name).toBe('1. Sine Garden — Test Artist');
+    expect(embed.fields![0]!.value).toContain('[Track page](https://www.jamendo.com/track/101)');
+    expect(embed.fields![0]!.value).toContain('1:35');
+    expect(embed.fields![0]!.value).toMatch(/mood: \w+/);
+    expect(embed.fields![0]!.value).toMatch(/score 1\.000 · text 1\.000 · audio 1\.000/);
+    expect(embed.footer?.text).toMatch(/^Page 1\/5 · two-stage \(text \+ audio\) · index alpha · \d+ ms · fresh$/);
+    // The clip: the preview module's cached file, byte for byte.
+    expect(embed.description).toContain('🔊 Preview of #1 attached: the whole track (0:03).');
+    const expected = await getPreview(special.derived, { audioRoot, cacheDir: previewDir, limitBytes: LIMIT });
+    expect(expected).toMatchObject({ kind: 'clip', cached: true, derived: true });
+    expect(reply.attachments).toHaveLength(1);
+    expect(reply.attachments[0]!.filename).toBe('Test Artist - Sine Garden.mp3');
+    expect(reply.attachments[0]!.bytes.equals(await readFile((expected as { file: string }).file))).toBe(true);
+    // Page buttons, and the bot's own ◀️ ▶️.
+    const buttons = (reply.data.components[0] as { components: { custom_id: string; disabled: boolean }[] }).components;
+    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false]]);
+    await emu.waitFor(() => emu.reactionsOn(reply.id)['▶️']?.includes(emu.botUser.id), { what: 'the bot\'s ▶️' });
+    expect(emu.reactionsOn(reply.id)['◀️']).toEqual([emu.botUser.id]);
+    expect(reply.data.mentions).toEqual([]);
+  });
+
+  it('attaches the untouched original for a no-derivatives licence', async () => {
+    const { reply } = await recommendReply(combinedText(special.ndSmall));
+    expect(embedOf(reply).fields![0]!.name).toContain('Untouchable Tone');
+    expect(embedOf(reply).description).toContain('the original file (its licence allows no excerpts)');
+    expect(reply.attachments[0]!.bytes.equals(await readFile(path.join(audioRoot, 'a/102.mp3')))).toBe(true);
+  });
+
+  it('says why there is no clip: no-derivatives original over the upload limit', async () => {
+    const { reply } = await recommendReply(combinedText(special.ndLarge));
+    expect(embedOf(reply).fields![0]!.name).toContain('Heavy Original');
+    expect(reply.attachments).toEqual([]);
+    expect(embedOf(reply).description).toMatch(/🔇 No preview of #1: licence forbids derivatives and the original is [\d.]+ KiB \(limit 256 KiB\)\.$/);
+  });
+
+  it('says why there is no clip: missing audio file, without naming server folders', async () => {
+    const { reply } = await recommendReply(combinedText(special.missing));
+    expect(embedOf(reply).fields![0]!.name).toContain('Lost File');
+    expect(reply.attachments).toEqual([]);
+    expect(embedOf(reply).description).toContain('🔇 No preview of #1: Audio file not found: a/104.mp3');
+    expect(embedOf(reply).description).not.toContain(tmp.dir);
+  });
+
+  it('ranks tracks without an audio embedding last, with a text score only', async () => {
+    const { reply } = await recommendReply(combinedText(alpha[22]!), { count: 10 });
+    expect(footer(reply)).toMatch(/^Page 1\/3 /);
+    for (let i = 0; i < 2; i++) {
+      await (await emu.clickButton({ messageId: reply.id, customId: 'rec:page:next', user: emu.users.alice })).waitForResponse();
+    }
+    const last = emu.message(reply.id)!;
+    expect(footer(last)).toMatch(/^Page 3\/3 /);
+    const fields = embedOf(last).fields!;
+    expect(fields.map((f) => f.name.split('.')[0])).toEqual(['21', '22', '23', '24']);
+    expect(fields.slice(2).map((f) => f.value.split('\n').at(-1))).toEqual([expect.stringMatching(/^score \d\.\d{3}$/), expect.stringMatching(/^score \d\.\d{3}$/)]);
+    expect(fields[0]!.value).toMatch(/· audio -?\d\.\d{3}$/);
+    const next = (last.data.components[0] as { components: { custom_id: string; disabled: boolean }[] }).components[2]!;
+    expect(next.disabled).toBe(true);
+  });
+
+  it('turns to page 2 on the requester\'s ▶️, and takes the reaction back', async () => {
+    const before = first.versions.length;
+    await emu.addReaction({ messageId: first.id, emoji: '▶️', user: emu.users.alice });
+    const turned = await emu.waitFor(() => (footer(emu.message(first.id)).startsWith('Page 2/5') ? emu.message(first.id) : undefined), { what: 'page 2' });
+    expect(embedOf(turned).fields![0]!.name).toMatch(/^6\. /);
+    expect(turned.versions.length).toBe(before + 1);
+    // The clip stays attached to the message.
+    expect(turned.attachments).toHaveLength(1);
+    await emu.waitFor(() => !emu.reactionsOn(first.id)['▶️']?.includes(emu.users.alice.id), { what: 'alice\'s ▶️ removed' });
+    expect(emu.reactionsOn(first.id)['▶️']).toEqual([emu.botUser.id]);
+  });
+
+  it('turns pages with the buttons (update in place)', async () => {
+    const next = await emu.clickButton({ messageId: first.id, customId: 'rec:page:next', user: emu.users.alice });
+    expect((await next.waitForResponse()).type).toBe(InteractionResponseType.UpdateMessage);
+    expect(footer(emu.message(first.id))).toMatch(/^Page 3\/5/);
+    expect(embedOf(emu.message(first.id)!).fields![0]!.name).toMatch(/^11\. /);
+    const prev = await emu.clickButton({ messageId: first.id, customId: 'rec:page:prev', user: emu.users.alice });
+    await prev.waitForResponse();
+    expect(footer(emu.message(first.id))).toMatch(/^Page 2\/5/);
+    const buttons = (emu.message(first.id)!.data.components[0] as { components: { label?: string }[] }).components;
+    expect(buttons[1]!.label).toBe('2 / 5');
+  });
+
+  it('ignores a stranger\'s reaction (and removes it); a stranger\'s button press gets a private no', async () => {
+    const versions = emu.message(first.id)!.versions.length;
+    await emu.addReaction({ messageId: first.id, emoji: '▶️', user: emu.users.bob });
+    await emu.waitFor(() => !emu.reactionsOn(first.id)['▶️']?.includes(emu.users.bob.id), { what: 'bob\'s ▶️ removed' });
+    const press = await emu.clickButton({ messageId: first.id, customId: 'rec:page:next', user: emu.users.bob });
+    const cb = await press.waitForResponse();
+    expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(String(cb.data.content)).toContain(`Only <@${emu.users.alice.id}> can turn these pages`);
+    expect(cb.data.allowed_mentions).toEqual({ parse: [] });
+    expect(emu.message(first.id)!.versions.length).toBe(versions);
+    expect(footer(emu.message(first.id))).toMatch(/^Page 2\/5/);
+  });
+
+  it('serves a second identical query (any case and spacing) from the cache', async () => {
+    const prompt = 'Warm   PIANO for a rainy evening';
+    const a = await recommendReply(prompt);
+    expect(footer(a.reply)).toMatch(/· fresh$/);
+    const b = await recommendReply('  warm piano FOR a rainy   evening ');
+    expect(footer(b.reply)).toMatch(/· from cache$/);
+    expect(embedOf(b.reply).fields).toEqual(embedOf(a.reply).fields);
+    // Another count is another query.
+    const c = await recommendReply(prompt, { count: 3 });
+    expect(footer(c.reply)).toMatch(/^Page 1\/5 .*· fresh$/);
+  });
+
+  it('answers a blank or oversized prompt with a private explanation and no stack', async () => {
+    const blank = await recommend('   ');
+    const cb = await blank.waitForResponse();
+    expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(cb.data.content).toBe('⚠️ The prompt is empty. Describe the music you want, e.g. "calm piano for a rainy evening".');
+    const long = await recommend('piano '.repeat(100));
+    const cb2 = await long.waitForResponse();
+    expect(Number(cb2.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(String(cb2.data.content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
+    for (const c of [cb, cb2]) expect(String(c.data.content)).not.toMatch(/\n\s+at /);
+    expect(t.logs.find('failed (ref', 50)).toEqual([]);
+  });
+
+  it('retries an edit that got a 429 and still delivers the results', async () => {
+    const fault = emu.failNext({ method: 'PATCH', path: /\/messages\/@original$/, retryAfterSec: 0.3 });
+    const { ix, reply } = await recommendReply('energetic drums for running');
+    expect(fault.hits).toBe(1);
+    const patches = emu.requests.filter((r) => r.method === 'PATCH' && r.path.includes(ix.record.token));
+    expect(patches.map((r) => r.status)).toEqual([429, 200]);
+    expect(patches[1]!.at - patches[0]!.at).toBeGreaterThanOrEqual(290);
+    expect(embedOf(reply).fields!.length).toBe(5);
+    expect(t.logs.find('rate limited; waiting', 40).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reconnects after the gateway drops and answers the next interaction', async () => {
+    const resumesBefore = emu.gateway.resumes.length;
+    emu.dropGateway({ code: 4000 });
+    await emu.waitFor(() => emu.gateway.resumes.length > resumesBefore && emu.gateway.connected, { what: 'a resumed session', timeoutMs: 10_000 });
+    const { reply } = await recommendReply('happy ukulele for a summer trip');
+    expect(embedOf(reply).fields!.length).toBeGreaterThan(0);
+    // A dead socket with a lost session: the client identifies anew.
+    const identifies = emu.gateway.identifies.length;
+    emu.dropGateway({ terminate: true, invalidateSession: true });
+    await emu.waitFor(() => emu.gateway.identifies.length > identifies && emu.gateway.connected, { what: 'a new session', timeoutMs: 15_000 });
+    const again = await recommendReply('dark synthesizer for a space movie');
+    expect(embedOf(again.reply).fields!.length).toBeGreaterThan(0);
+  });
+});
+
+describe('/reload', () => {
+  it('refuses a member without Administrator, even when a server override shows them the command', async () => {
+    // Server owners can override default member permissions; the bot checks for itself.
+    const defs = emu.commands.map(({ id: _id, application_id: _a, version: _v, guild_id: _g, ...def }) =>
+      def.name === 'reload' ? { ...def, default_member_permissions: null } : def,
+    );
+    emu.setCommands(defs as Record<string, unknown>[], { guild: true });
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.alice });
+    const cb = await ix.waitForResponse();
+    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(cb.data.content).toBe('⚠️ Only server administrators can reload the index. Ask one, or have your user id added to BOT_ADMIN_IDS.');
+    expect(t.bot.ctx.recommender.status().name).toBe('alpha');
+  });
+
+  it('lets an administrator switch indexes: a private report, cached results dropped, the new index served', async () => {
+    const cachedPrompt = 'Warm piano for a rainy evening';
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.admin });
+    const cb = await ix.waitForResponse();
+    expect(cb.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    expect(done.ephemeral).toBe(true);
+    expect(done.data.content).toMatch(/^✅ Now serving \*\*beta\*\* \(version \w+\): 12 tracks, text-only, loaded in \d+ ms, models reloaded\. Cached results were cleared\.$/);
+    const { reply } = await recommendReply(cachedPrompt);
+    expect(footer(reply)).toMatch(/^Page 1\/3 · text-only · index beta · \d+ ms · fresh$/);
+    expect(embedOf(reply).fields![0]!.name).toMatch(/^1\. Beta \d+ — Artist [A-E]$/);
+    // beta records no audio root and AUDIO_ROOT is unset.
+    expect(embedOf(reply).description).toContain('🔇 No preview of #1: this index has no audio files (set AUDIO_ROOT).');
+  });
+
+  it('keeps serving the old index when the new one is bad, and says exactly why', async () => {
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'broken' }, user: emu.users.admin });
+    const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    expect(done.ephemeral).toBe(true);
+    expect(done.data.content).toContain('⚠️ Reload failed; still serving **beta**.');
+    expect(done.data.content).toContain(`${path.join('broken', INDEX_FILES.textIndex)}: missing file`);
+    const { reply } = await recommendReply('calm strings');
+    expect(footer(reply)).toContain('index beta');
+    const missing = await emu.sendCommand({ name: 'reload', options: { index: 'nope' }, user: emu.users.admin });
+    const m = await missing.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    expect(m.data.content).toMatch(/^⚠️ No index folder at .*nope\. Indexes under .*: alpha, beta, broken\.$/);
+  });
+
+  it('accepts a user listed in BOT_ADMIN_IDS without Administrator', async () => {
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'alpha' }, user: emu.users.bob });
+    const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    expect(done.data.content).toMatch(/^✅ Now serving \*\*alpha\*\*.*two-stage/);
+    const { reply } = await recommendReply(combinedText(special.derived));
+    expect(footer(reply)).toContain('index alpha');
+    expect(reply.attachments).toHaveLength(1);
+  });
+});
+
+describe('logs', () => {
+  it('never contain the bot token or an interaction token', () => {
+    const all = t.logs.raw.join('\n');
+    expect(all.length).toBeGreaterThan(1000);
+    expect(all).not.toContain(emu.token);
+    for (const token of interactionTokens) expect(all).not.toContain(token);
+  });
+});
