@@ -10,7 +10,7 @@ import { getPreview } from '../../src/audio/preview.ts';
 import { combinedText, type Track } from '../../src/catalog/track.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
-import { DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
+import { DiscordEmulator, type RecordedCallback, type StoredMessage } from '../discord-emulator/index.ts';
 import {
   addPreviewAudio,
   botEnv,
@@ -35,6 +35,10 @@ let special: PreviewTracks;
 const interactionTokens: string[] = [];
 
 const embedOf = (m: StoredMessage): APIEmbed => m.data.embeds[0]!;
+/** What a callback carried (the emulator keeps it as raw JSON). */
+const dataOf = (cb: RecordedCallback) => cb.data as { content?: string; flags?: number; allowed_mentions?: unknown };
+type Button = { custom_id: string; disabled: boolean; label?: string };
+const buttonsOf = (m: StoredMessage): Button[] => (m.data.components?.[0] as unknown as { components: Button[] } | undefined)?.components ?? [];
 const footer = (m: StoredMessage | undefined) => (m ? (embedOf(m).footer?.text ?? '') : '');
 
 async function recommend(prompt: string, opts: { count?: number; user?: keyof DiscordEmulator['users'] } = {}) {
@@ -133,7 +137,7 @@ describe('/recommend', () => {
     expect(reply.attachments[0]!.filename).toBe('Test Artist - Sine Garden.mp3');
     expect(reply.attachments[0]!.bytes.equals(await readFile((expected as { file: string }).file))).toBe(true);
     // Page buttons, and the bot's own ◀️ ▶️.
-    const buttons = (reply.data.components[0] as { components: { custom_id: string; disabled: boolean }[] }).components;
+    const buttons = buttonsOf(reply);
     expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false]]);
     await emu.waitFor(() => emu.reactionsOn(reply.id)['▶️']?.includes(emu.botUser.id), { what: 'the bot\'s ▶️' });
     expect(emu.reactionsOn(reply.id)['◀️']).toEqual([emu.botUser.id]);
@@ -174,8 +178,7 @@ describe('/recommend', () => {
     expect(fields.map((f) => f.name.split('.')[0])).toEqual(['21', '22', '23', '24']);
     expect(fields.slice(2).map((f) => f.value.split('\n').at(-1))).toEqual([expect.stringMatching(/^score \d\.\d{3}$/), expect.stringMatching(/^score \d\.\d{3}$/)]);
     expect(fields[0]!.value).toMatch(/· audio -?\d\.\d{3}$/);
-    const next = (last.data.components[0] as { components: { custom_id: string; disabled: boolean }[] }).components[2]!;
-    expect(next.disabled).toBe(true);
+    expect(buttonsOf(last)[2]!.disabled).toBe(true);
   });
 
   it('turns to page 2 on the requester\'s ▶️, and takes the reaction back', async () => {
@@ -198,8 +201,7 @@ describe('/recommend', () => {
     const prev = await emu.clickButton({ messageId: first.id, customId: 'rec:page:prev', user: emu.users.alice });
     await prev.waitForResponse();
     expect(footer(emu.message(first.id))).toMatch(/^Page 2\/5/);
-    const buttons = (emu.message(first.id)!.data.components[0] as { components: { label?: string }[] }).components;
-    expect(buttons[1]!.label).toBe('2 / 5');
+    expect(buttonsOf(emu.message(first.id)!)[1]!.label).toBe('2 / 5');
   });
 
   it('ignores a stranger\'s reaction (and removes it); a stranger\'s button press gets a private no', async () => {
@@ -209,9 +211,9 @@ describe('/recommend', () => {
     const press = await emu.clickButton({ messageId: first.id, customId: 'rec:page:next', user: emu.users.bob });
     const cb = await press.waitForResponse();
     expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(String(cb.data.content)).toContain(`Only <@${emu.users.alice.id}> can turn these pages`);
-    expect(cb.data.allowed_mentions).toEqual({ parse: [] });
+    expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(String(dataOf(cb).content)).toContain(`Only <@${emu.users.alice.id}> can turn these pages`);
+    expect(dataOf(cb).allowed_mentions).toEqual({ parse: [] });
     expect(emu.message(first.id)!.versions.length).toBe(versions);
     expect(footer(emu.message(first.id))).toMatch(/^Page 2\/5/);
   });
@@ -232,13 +234,13 @@ describe('/recommend', () => {
     const blank = await recommend('   ');
     const cb = await blank.waitForResponse();
     expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(cb.data.content).toBe('⚠️ The prompt is empty. Describe the music you want, e.g. "calm piano for a rainy evening".');
+    expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(dataOf(cb).content).toBe('⚠️ The prompt is empty. Describe the music you want, e.g. "calm piano for a rainy evening".');
     const long = await recommend('piano '.repeat(100));
     const cb2 = await long.waitForResponse();
-    expect(Number(cb2.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(String(cb2.data.content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
-    for (const c of [cb, cb2]) expect(String(c.data.content)).not.toMatch(/\n\s+at /);
+    expect(Number(dataOf(cb2).flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(String(dataOf(cb2).content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
+    for (const c of [cb, cb2]) expect(String(dataOf(c).content)).not.toMatch(/\n\s+at /);
     expect(t.logs.find('failed (ref', 50)).toEqual([]);
   });
 
@@ -277,8 +279,8 @@ describe('/reload', () => {
     emu.setCommands(defs as Record<string, unknown>[], { guild: true });
     const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.alice });
     const cb = await ix.waitForResponse();
-    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(cb.data.content).toBe('⚠️ Only server administrators can reload the index. Ask one, or have your user id added to BOT_ADMIN_IDS.');
+    expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(dataOf(cb).content).toBe('⚠️ Only server administrators can reload the index. Ask one, or have your user id added to BOT_ADMIN_IDS.');
     expect(t.bot.ctx.recommender.status().name).toBe('alpha');
   });
 
@@ -287,7 +289,7 @@ describe('/reload', () => {
     const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.admin });
     const cb = await ix.waitForResponse();
     expect(cb.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
-    expect(Number(cb.data.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
     const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
     expect(done.ephemeral).toBe(true);
     expect(done.data.content).toMatch(/^✅ Now serving \*\*beta\*\* \(version \w+\): 12 tracks, text-only, loaded in \d+ ms, models reloaded\. Cached results were cleared\.$/);

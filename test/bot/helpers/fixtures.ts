@@ -13,6 +13,7 @@ import { combinedText, type Track } from '../../../src/catalog/track.ts';
 import { embedCatalogTexts } from '../../../src/indexing/build-index.ts';
 import type { IndexManifest } from '../../../src/retrieval/artifacts/manifest.ts';
 import { writeIndexFolder } from '../../../src/retrieval/artifacts/write-index.ts';
+import { modelFingerprint } from '../../../src/retrieval/encoders/model-files.ts';
 import { startEncoderWorker } from '../../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { VectorIndex } from '../../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../../src/models/generated-ids.ts';
@@ -115,13 +116,14 @@ export async function buildTestIndex(
       }
       audio = { embeddings, mask, failed: opts.noAudioRows?.length ?? 0, policy: { name: 'test: clap text of combined text' } };
     }
+    const fingerprint = async (id: string) => (await modelFingerprint(runtime.modelsDir, id)) ?? undefined;
     return await writeIndexFolder(dir, {
       name: opts.name,
       catalog: { source: `${opts.name}.csv`, sha256: '0'.repeat(64) },
       tracks: opts.tracks,
       models: {
-        text: { id: GENERATED_SBERT_ID, dim: encoders.text.dim, dtype: 'q8' },
-        clap: audio ? { id: GENERATED_CLAP_ID, dim: audio.embeddings.dim, dtype: 'q8' } : null,
+        text: { id: GENERATED_SBERT_ID, dim: encoders.text.dim, dtype: 'q8', fingerprint: await fingerprint(GENERATED_SBERT_ID) },
+        clap: audio ? { id: GENERATED_CLAP_ID, dim: audio.embeddings.dim, dtype: 'q8', fingerprint: await fingerprint(GENERATED_CLAP_ID) } : null,
       },
       textEmbeddings: text,
       textIndex: VectorIndex.build(text),
