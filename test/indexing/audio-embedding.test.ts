@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Track } from '../../src/catalog/track.ts';
+import { decodeAudio } from '../../src/audio/decode.ts';
+import { CLAP_WINDOW_POLICY } from '../../src/audio/windows.ts';
+import { type AudioCheckpoint, type CheckpointKey, openCheckpoint } from '../../src/indexing/audio/checkpoint.ts';
+import { embedCatalogAudio } from '../../src/indexing/audio/embed-catalog-audio.ts';
+import { createClapAudioEncoder } from '../../src/retrieval/encoders/clap-audio-encoder.ts';
+import type { AudioEncoder } from '../../src/retrieval/encoders/types.ts';
+import { CLAP_WINDOW_SAMPLES } from '../../src/retrieval/encoders/types.ts';
+import { startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
+import { norm, row } from '../../src/retrieval/matrix.ts';
+import { tempDir } from '../audio/fixtures.ts';
+import { clapOptions, ensureGeneratedModels, sbertOptions } from '../helpers/models.ts';
+
+const run = promisify(execFile);
+
+let base: string;
+let cleanup: () => Promise<void>;
+let root: string;
+let encoder: AudioEncoder;
+
+/** A track whose audio is a lavfi source (48 kHz, so lossless files have exact sample counts). */
+async function source(file: string, lavfi: string, seconds: number): Promise<void> {
+  await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `${lavfi}:sample_rate=48000:duration=${seconds}`,
+    '-ac', '1', path.join(root, file)]);
+}
+
+const track = (id: string, p: string): Track => ({ id, path: p, tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [] });
+
+let cpCount = 0;
+async function checkpoint(n: number, dim: number): Promise<AudioCheckpoint> {
+  const key: CheckpointKey = {
+    catalogSha256: 'test', tracks: n, clapModel: clapOptions.modelId, modelFiles: 'x', dtype: 'q8', dim, policy: { ...CLAP_WINDOW_POLICY }, audioRoot: root,
+  };
+  return openCheckpoint({ dir: path.join(base, `cp-${++cpCount}`), key });
+}
+
+/** The real encoder, recording how many windows each call brings. */
+function counting(inner: AudioEncoder): AudioEncoder & { calls: number[] } {
+  const calls: number[] = [];
+  return { ...inner, calls, embedWindows: (w) => (calls.push(w.length), inner.embedWindows(w)) };
+}
+
+async function embedAll(tracks: Track[], enc: AudioEncoder): Promise<AudioCheckpoint> {
+  const cp = await checkpoint(tracks.length, enc.dim);
+  await embedCatalogAudio(tracks, enc, { audioRoot: root, checkpoint: cp, silent: true });
+  return cp;
+}
+
+const bits = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+beforeAll(async () => {
+  ({ dir: base, cleanup } = await tempDir('audio-embed'));
+  root = path.join(base, 'audio');
+  await ensureGeneratedModels();
+  await Promise.all([
+    source('short.wav', 'sine=frequency=220', 5),
+    source('exact.flac', 'sine=frequency=440', 10),
+    source('mid.flac', 'sine=frequency=660', 15),
+    source('long.wav', 'sine=frequency=880', 25),
+    source('n/longer.ogg', 'sine=frequency=330', 45),
+    source('noise.mp3', 'anoisesrc=color=pink:seed=3', 6),
+  ]);
+  encoder = await createClapAudioEncoder(clapOptions);
+}, 120_000);
+
+afterAll(async () => {
+  await encoder?.dispose();
+  await cleanup();
+});
+
+describe('CLAP audio encoder', () => {
+  it('gives one unit-length row per 10-s window and refuses windows of any other length', async () => {
+    const a = new Float32Array(CLAP_WINDOW_SAMPLES).map((_, i) => 0.2 * Math.sin(i / 30));
+    const m = await encoder.embedWindows([a, a.map((x) => x * 0.5)]);
+    expect(m.rows).toBe(2);
+    expect(m.dim).toBe(encoder.dim);
+    expect(encoder.dim).toBe(512);
+    for (let r = 0; r < 2; r++) expect(norm(row(m, r))).toBeCloseTo(1, 5);
+    await expect(encoder.embedWindows([a.subarray(1)])).rejects.toThrow(/479999 samples; it must have exactly 480000/);
+    await expect(encoder.embedWindows([new Float32Array(CLAP_WINDOW_SAMPLES + 1)])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('track embeddings', () => {
+  const files = ['short.wav', 'exact.flac', 'mid.flac', 'long.wav', 'n/longer.ogg', 'noise.mp3'];
+  const tracks = files.map((f, i) => track(`t${i}`, f));
+
+  it('embed the windows of the policy, one request per track: short 1, exactly 10 s 1, 15 s 2, 25 s 3, 45 s 3', async () => {
+    // The fixture really is 10 s to the sample: one more would need a second window.
+    expect((await decodeAudio(path.join(root, 'exact.flac'))).samples.length).toBe(CLAP_WINDOW_SAMPLES);
+    const spy = counting(encoder);
+    const cp = await embedAll(tracks, spy);
+    expect(spy.calls).toEqual([1, 1, 2, 3, 3, 1]);
+    expect([...cp.mask]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(cp.failures).toEqual([]);
+    for (let i = 0; i < tracks.length; i++) expect(norm(row(cp.embeddings, i))).toBeCloseTo(1, 5);
+    // Different sounds, different vectors.
+    expect(bits(row(cp.embeddings, 0)).equals(bits(row(cp.embeddings, 5)))).toBe(false);
+  });
+
+  it('are the same bits on every run, whatever else is in the catalog and in which order', async () => {
+    const first = await embedAll(tracks, encoder);
+    const again = await embedAll(tracks, encoder);
+    expect(bits(again.embeddings.data).equals(bits(first.embeddings.data))).toBe(true);
+    // Reversed and partial catalog: a track's vector depends on its own file only.
+    const reversed = await embedAll([...tracks].reverse().slice(0, 4), encoder);
+    for (let j = 0; j < 4; j++) {
+      const i = tracks.length - 1 - j;
+      expect(bits(row(reversed.embeddings, j)).equals(bits(row(first.embeddings, i))), files[i]).toBe(true);
+    }
+  });
+
+  it('are the same bits in a fresh encoder worker (as the index build computes them)', async () => {
+    const inProcess = await embedAll(tracks, encoder);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const set = await startEncoderWorker({ text: sbertOptions, clap: clapOptions, clapAudio: true });
+      try {
+        const inWorker = await embedAll(tracks, set.clapAudio!);
+        expect(bits(inWorker.embeddings.data).equals(bits(inProcess.embeddings.data))).toBe(true);
+      } finally {
+        await set.dispose();
+      }
+    }
+  }, 60_000);
+});
