@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,36 @@ describe('CLAP audio encoder', () => {
     for (let r = 0; r < 2; r++) expect(norm(row(m, r))).toBeCloseTo(1, 5);
     await expect(encoder.embedWindows([a.subarray(1)])).rejects.toThrow(/479999 samples; it must have exactly 480000/);
     await expect(encoder.embedWindows([new Float32Array(CLAP_WINDOW_SAMPLES + 1)])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('CLAP configs that name fusion', () => {
+  /** A copy of the tiny CLAP's audio files whose configs are edited by `edit`. */
+  async function variant(name: string, edit: (pre: Record<string, unknown>, cfg: { audio_config: Record<string, unknown> }) => void): Promise<string> {
+    const src = path.join(clapOptions.modelsDir, clapOptions.modelId);
+    const dst = path.join(base, 'models', 'variants', name);
+    await mkdir(path.join(dst, 'onnx'), { recursive: true });
+    for (const f of ['tokenizer.json', 'onnx/audio_model_quantized.onnx']) await copyFile(path.join(src, f), path.join(dst, f));
+    const pre = JSON.parse(await readFile(path.join(src, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+    const cfg = JSON.parse(await readFile(path.join(src, 'config.json'), 'utf8')) as { audio_config: Record<string, unknown> };
+    edit(pre, cfg);
+    await writeFile(path.join(dst, 'preprocessor_config.json'), JSON.stringify(pre));
+    await writeFile(path.join(dst, 'config.json'), JSON.stringify(cfg));
+    return `variants/${name}`;
+  }
+
+  it('use the unfused features of an unfused model (same vectors), and refuse a fused model', async () => {
+    const modelsDir = path.join(base, 'models');
+    const unfused = await variant('fusion-named', (pre) => (pre.truncation = 'fusion'));
+    const enc = await createClapAudioEncoder({ ...clapOptions, modelsDir, modelId: unfused });
+    const w = new Float32Array(CLAP_WINDOW_SAMPLES).map((_, i) => 0.3 * Math.sin(i / 50) * Math.sin(i / 7000));
+    try {
+      expect(bits((await enc.embedWindows([w])).data).equals(bits((await encoder.embedWindows([w])).data))).toBe(true);
+    } finally {
+      await enc.dispose();
+    }
+    const fused = await variant('fused', (pre, cfg) => ((pre.truncation = 'fusion'), (cfg.audio_config.enable_fusion = true)));
+    await expect(createClapAudioEncoder({ ...clapOptions, modelsDir, modelId: fused })).rejects.toThrow(/is a fused CLAP model/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { AutoProcessor, ClapAudioModelWithProjection, type Processor, Tensor } from '@huggingface/transformers';
+import { UserError } from '../../errors.ts';
 import { type Matrix, normalizeRows } from '../matrix.ts';
 import { assertModelPresent, configureTransformers, sessionOptions } from './model-files.ts';
 import { type AudioEncoder, CLAP_WINDOW_SAMPLES, type EncoderOptions } from './types.ts';
@@ -40,6 +41,7 @@ export async function createClapAudioEncoder(opts: EncoderOptions & { maxBatch?:
     dtype: opts.dtype,
     session_options: sessionOptions(opts.threads),
   });
+  useUnfusedFeatures(processor, model, opts.modelId);
   const maxBatch = fixedBatchOf(model) ?? opts.maxBatch ?? DEFAULT_MAX_BATCH;
   const totals: ClapAudioTimings = { windows: 0, melMs: 0, onnxMs: 0 };
 
@@ -89,6 +91,22 @@ export async function createClapAudioEncoder(opts: EncoderOptions & { maxBatch?:
       await model.dispose();
     },
   };
+}
+
+/**
+ * transformers.js implements only the unfused CLAP features (its `fusion` path throws "not
+ * implemented"). Some exported extractor configs name `fusion` although the model is unfused;
+ * then `rand_trunc` is the extractor's unfused path, and with exact 10-s windows it never crops,
+ * so nothing random is left. A model that really fuses cannot run here: say so at load.
+ */
+function useUnfusedFeatures(processor: Processor, model: unknown, modelId: string): void {
+  const extractor = (processor as unknown as { feature_extractor?: { config?: { truncation?: string } } }).feature_extractor;
+  if (extractor?.config?.truncation !== 'fusion') return;
+  const fused = (model as { config?: { audio_config?: { enable_fusion?: boolean } } }).config?.audio_config?.enable_fusion;
+  if (fused) {
+    throw new UserError(`${modelId} is a fused CLAP model; transformers.js cannot compute its fusion features.`, 'Use an unfused CLAP model (e.g. Xenova/larger_clap_music_and_speech).');
+  }
+  extractor.config.truncation = 'rand_trunc';
 }
 
 /** Concatenates `[1, 1, frames, mels]` feature tensors along the batch axis. */
