@@ -92,11 +92,11 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
     stop.release();
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const windowsPerSec = report.stats.embedMs > 0 ? (report.stats.windows / report.stats.embedMs) * 1000 : 0;
+  const audioRate = report.audioMs > 0 ? (report.stats.tracks / report.audioMs) * 1000 : 0;
   io.out(
     `default index built: ${outDir} (${report.tracks} demo tracks, ${indexMode(report.manifest)}, version ${report.manifest.version}) — ` +
-      `audio synth ${s(synthMs)} (${audio.written} written, ${audio.skipped} kept), text ${s(report.totalMs - report.audioMs)}, ` +
-      `audio embeddings ${s(report.audioMs)} (${report.stats.windows} windows, ${windowsPerSec.toFixed(1)} windows/s)`,
+      `audio synth ${s(synthMs)} (${audio.written} written, ${audio.skipped} kept), models + text + faiss ${s(report.totalMs - report.audioMs)}, ` +
+      `audio embeddings ${s(report.audioMs)} (${report.stats.windows} windows, ${audioRate.toFixed(1)} tracks/s)`,
   );
   return 0;
 }
