@@ -21,7 +21,7 @@ export const DEMO_AUDIO_DIR = path.join(DEMO_DIR, 'audio');
 export const DEFAULT_INDEX_NAME = 'default';
 
 /** Why an existing default index must be rebuilt, or null to keep it. */
-async function staleReason(outDir: string): Promise<string | null> {
+export async function defaultIndexStaleReason(outDir: string): Promise<string | null> {
   if (!existsSync(path.join(outDir, INDEX_FILES.manifest))) return 'absent';
   try {
     const manifest = await readManifest(outDir);
@@ -42,7 +42,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
   const { values } = parseArgs({ args: argv, options: { force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
   const config = loadConfig();
   const outDir = path.join(config.index.embeddingsDir, DEFAULT_INDEX_NAME);
-  const stale = values.force ? 'rebuild asked (--force)' : await staleReason(outDir);
+  const stale = values.force ? 'rebuild asked (--force)' : await defaultIndexStaleReason(outDir);
   if (!stale) {
     io.out(`default index present: ${outDir}`);
     return 0;
