@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { writeDemoAudio } from '../audio/demo-audio.ts';
 import { CLAP_WINDOW_POLICY } from '../audio/windows.ts';
 import { generateDemoCatalog } from '../catalog/demo-catalog.ts';
+import { loadConfig } from '../config.ts';
 import { openCheckpoint } from '../indexing/audio/checkpoint.ts';
 import { embedCatalogAudio } from '../indexing/audio/embed-catalog-audio.ts';
 import { prepareTrack } from '../indexing/audio/prepare-track.ts';
@@ -17,7 +18,8 @@ import { type Summary, summarize } from './stats.ts';
 export interface AudioBenchOptions {
   /** Demo tracks to synthesize and embed (default 24; 12–20 s each, so 2 windows). */
   tracks?: number;
-  runtime: ModelRuntime;
+  /** Default: MODELS_DIR, MODEL_DTYPE and ORT_THREADS from the environment. */
+  runtime?: ModelRuntime;
   /** Default: the generated tiny CLAP. */
   clapModel?: string;
   /** Also time mel features vs ONNX in this thread (default true). */
@@ -40,12 +42,18 @@ export interface AudioBench {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+function runtimeFromConfig(): ModelRuntime {
+  const { models } = loadConfig();
+  return { modelsDir: models.dir, dtype: models.dtype, threads: models.threads, allowRemote: false };
+}
+
 /**
  * Audio indexing cost on this machine: synthesizes a few demo tracks (mixed formats) in a temp
  * folder, then times decoding, embedding in a worker, and the overlapped build loop.
  */
-export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
+export async function benchAudio(o: AudioBenchOptions = {}): Promise<AudioBench> {
   const n = o.tracks ?? 24;
+  const runtime = o.runtime ?? runtimeFromConfig();
   const clapModel = o.clapModel ?? GENERATED_CLAP_ID;
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-audio-bench-'));
   try {
@@ -61,8 +69,8 @@ export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
     const windows = clips.reduce((s, w) => s + w.length, 0);
 
     const encoders = await startEncoderWorker({
-      text: { modelId: GENERATED_SBERT_ID, ...o.runtime },
-      clap: { modelId: clapModel, ...o.runtime },
+      text: { modelId: GENERATED_SBERT_ID, ...runtime },
+      clap: { modelId: clapModel, ...runtime },
       clapAudio: true,
     });
     let embed: AudioBench['embed'];
@@ -82,7 +90,7 @@ export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
 
       const checkpoint = await openCheckpoint({
         dir: path.join(work, 'checkpoint'),
-        key: { catalogSha256: 'bench', tracks: n, clapModel, modelFiles: 'bench', dtype: o.runtime.dtype, dim: audio.dim, policy: { ...CLAP_WINDOW_POLICY }, audioRoot: root },
+        key: { catalogSha256: 'bench', tracks: n, clapModel, modelFiles: 'bench', dtype: runtime.dtype, dim: audio.dim, policy: { ...CLAP_WINDOW_POLICY }, audioRoot: root },
       });
       const stats = await embedCatalogAudio(tracks, audio, { audioRoot: root, checkpoint, silent: true });
       pipeline = { wallMs: r2(stats.wallMs), tracksPerSec: r2(n / (stats.wallMs / 1000)), decodeWaitMs: r2(stats.decodeWaitMs) };
@@ -92,7 +100,7 @@ export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
 
     let split: AudioBench['split'];
     if (o.split ?? true) {
-      const local = await createClapAudioEncoder({ modelId: clapModel, ...o.runtime });
+      const local = await createClapAudioEncoder({ modelId: clapModel, ...runtime });
       try {
         for (const w of clips) await local.embedWindows(w);
         const t = local.timings();
@@ -102,7 +110,7 @@ export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
       }
     }
     return {
-      model: { clap: clapModel, dtype: o.runtime.dtype, threads: o.runtime.threads },
+      model: { clap: clapModel, dtype: runtime.dtype, threads: runtime.threads },
       tracks: n,
       windows,
       decodeMs: summarize(prepared.map((p) => (p.kind === 'fatal' ? 0 : p.decodeMs))),
