@@ -23,13 +23,14 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-function logClientEvents(client: Client, logger: Logger): void {
+/** Connection events as log lines; quiet once `stopping()` says the bot is shutting down on purpose. */
+function logClientEvents(client: Client, logger: Logger, stopping: () => boolean): void {
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
-  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
-  client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardDisconnect, (event, shard) => stopping() || logger.warn({ shard, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shard) => stopping() || logger.info({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
-  client.on(Events.ShardError, (err, shard) => logger.warn({ err, shard }, 'gateway error'));
+  client.on(Events.ShardError, (err, shard) => stopping() || logger.warn({ err, shard }, 'gateway error'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'rate limited; waiting'),
   );
@@ -49,7 +50,8 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     'recommender ready',
   );
   const client = createClient(config);
-  logClientEvents(client, logger);
+  let stopping: Promise<void> | undefined;
+  logClientEvents(client, logger, () => stopping !== undefined);
   attachHandlers(client, ctx, commandsByName());
   const ready = once(client, Events.ClientReady);
   try {
@@ -63,7 +65,6 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const readyMs = Math.round(performance.now() - t0);
   const live = client as Client<true>;
   logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, ms: readyMs }, 'bot ready');
-  let stopping: Promise<void> | undefined;
   return {
     client: live,
     ctx,

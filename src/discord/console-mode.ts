@@ -38,7 +38,9 @@ export async function runConsole(ctx: BotContext, io: { input: Readable; output:
       const line = raw.trim();
       if (line === '' || line.toLowerCase() === 'q') break;
       const turn = line.toLowerCase();
-      if ((turn === 'n' || turn === 'p') && view) {
+      if ((turn === 'n' || turn === 'p') && !view) {
+        write('(no results yet: type what you want to hear)');
+      } else if ((turn === 'n' || turn === 'p') && view) {
         const next = clampPage(view, page + (turn === 'n' ? 1 : -1));
         if (next === page) write(turn === 'n' ? '(this is the last page)' : '(this is the first page)');
         else write(renderPageText(view, (page = next)));
