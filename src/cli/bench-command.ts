@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type AudioBench, benchAudio } from '../bench/audio-bench.ts';
 import { benchRetrieval, type RetrievalBench } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/stats.ts';
 import { loadConfig } from '../config.ts';
@@ -26,6 +27,16 @@ function formatRetrieval(b: RetrievalBench): string {
     line('pipeline', b.stages.totalMs),
     line('end to end', b.endToEnd),
     `  throughput   ${b.queriesPerSecond} queries/s (one at a time)`,
+  ].join('\n');
+}
+
+function formatAudio(a: AudioBench): string {
+  return [
+    `audio embedding (${a.model.clap}, ${a.model.dtype}; ${a.tracks} tracks, ${a.windows} windows):`,
+    line('decode/track', a.decodeMs),
+    line('embed/clip', a.embed.msPerClip),
+    `  throughput   ${a.embed.windowsPerSec} windows/s, ${a.embed.clipsPerSec} clips/s (worker); build loop ${a.pipeline.tracksPerSec} tracks/s`,
+    ...(a.split ? [`  per window   log-mel ${a.split.melMsPerWindow} ms, ONNX ${a.split.onnxMsPerWindow} ms`] : []),
   ].join('\n');
 }
 
@@ -63,7 +74,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     warmup: count('warmup', values.warmup, 0) ?? 5,
     k: count('k', values.k, 1) ?? 5,
   });
-  const report: Record<string, unknown> = { retrieval };
-  io.out(values.json ? JSON.stringify(report) : formatRetrieval(retrieval));
+  const audio = values['no-audio'] ? null : await benchAudio({ runtime, split: true });
+  io.out(values.json ? JSON.stringify({ retrieval, audio }) : [formatRetrieval(retrieval), ...(audio ? ['', formatAudio(audio)] : [])].join('\n'));
   return 0;
 }
