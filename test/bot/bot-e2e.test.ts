@@ -230,7 +230,46 @@ describe('/recommend', () => {
     expect(footer(c.reply)).toMatch(/^Page 1\/5 .*· fresh$/);
   });
 
+  it('filters by tags and duration, says so in the embed, and explains an unknown tag privately', async () => {
+    const mood = special.derived.tags.mood[0]!;
+    const ix = await emu.sendCommand({ name: 'recommend', options: { prompt: 'something to listen to', mood, max_duration: '2:30' }, user: emu.users.alice });
+    const reply = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    const embed = embedOf(reply);
+    expect(embed.description).toContain(`Filters: mood: ${mood}, up to 2:30`);
+    const allowed = alpha.filter((tr) => tr.tags.mood.includes(mood) && tr.durationSec! <= 150);
+    expect(embed.fields!.length).toBe(Math.min(5, allowed.length));
+    for (const f of embed.fields!) {
+      expect(f.value).toContain(`mood: `);
+      expect(f.value).toMatch(new RegExp(`mood: [^·]*${mood}`));
+      const [m, s] = /(\d+):(\d\d)/.exec(f.value)!.slice(1).map(Number) as [number, number];
+      expect(m * 60 + s).toBeLessThanOrEqual(150);
+    }
+    const bad = await emu.sendCommand({ name: 'recommend', options: { prompt: 'anything', genre: 'rok' }, user: emu.users.alice });
+    const cb = await bad.waitForResponse();
+    expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(dataOf(cb).content).toMatch(/^⚠️ Unknown genre "rok"\. .*Common genre tags here: /);
+  });
+
+  it('turns an unexpected failure into "Something went wrong (ref …)" in private, logged with that ref and the stack', async () => {
+    // Discord keeps failing the edit (5xx): after discord.js's retries the command has failed.
+    const fault = emu.failNext({ method: 'PATCH', path: /\/messages\/@original$/, status: 500, times: 10 });
+    const ix = await recommend('an edit that cannot land');
+    await emu.waitFor(() => ix.followups().length > 0, { what: 'the error follow-up', timeoutMs: 20_000 });
+    fault.rule.times = fault.hits; // stop failing
+    const [followup] = ix.followups();
+    expect(followup!.ephemeral).toBe(true);
+    const ref = /^Something went wrong \(ref ([0-9a-f]{6})\)\. Please try again in a moment\.$/.exec(followup!.data.content)?.[1];
+    expect(ref).toBeDefined();
+    // The public "thinking…" message was removed rather than left hanging.
+    expect(ix.original()).toBeUndefined();
+    const logged = t.logs.find(`(ref ${ref})`, 50);
+    expect(logged).toHaveLength(1);
+    expect(String((logged[0]!.err as { stack: string }).stack)).toMatch(/\n\s+at /);
+    expect(logged[0]).toMatchObject({ ref, what: '/recommend' });
+  });
+
   it('answers a blank or oversized prompt with a private explanation and no stack', async () => {
+    const errorsBefore = t.logs.find('failed (ref', 50).length;
     const blank = await recommend('   ');
     const cb = await blank.waitForResponse();
     expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
@@ -241,7 +280,8 @@ describe('/recommend', () => {
     expect(Number(dataOf(cb2).flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(String(dataOf(cb2).content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
     for (const c of [cb, cb2]) expect(String(dataOf(c).content)).not.toMatch(/\n\s+at /);
-    expect(t.logs.find('failed (ref', 50)).toEqual([]);
+    expect(t.logs.find('failed (ref', 50)).toHaveLength(errorsBefore);
+    expect(t.logs.find('user error', 30).at(-1)).toMatchObject({ what: '/recommend', problem: expect.stringMatching(/^The prompt is 599 characters long/) });
   });
 
   it('retries an edit that got a 429 and still delivers the results', async () => {
@@ -320,6 +360,18 @@ describe('/reload', () => {
     const { reply } = await recommendReply(combinedText(special.derived));
     expect(footer(reply)).toContain('index alpha');
     expect(reply.attachments).toHaveLength(1);
+  });
+});
+
+describe('/reload of the same index', () => {
+  it('drops cached results even when the content did not change', async () => {
+    const prompt = 'slow piano for reading';
+    await recommendReply(prompt);
+    expect(footer((await recommendReply(prompt)).reply)).toMatch(/· from cache$/);
+    const ix = await emu.sendCommand({ name: 'reload', user: emu.users.admin });
+    const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+    expect(done.data.content).toMatch(/^✅ Now serving \*\*alpha\*\* .*loaded in \d+ ms\. Cached results were cleared\.$/);
+    expect(footer((await recommendReply(prompt)).reply)).toMatch(/· fresh$/);
   });
 });
 
