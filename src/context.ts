@@ -1,5 +1,7 @@
 import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
 import type { SafeCache } from './cache/safe-cache.ts';
+import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
+import type { Track } from './catalog/track.ts';
 import type { Config } from './config.ts';
 import { PageStore, type PageState } from './discord/pagination.ts';
 import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
@@ -29,6 +31,8 @@ export interface BotContext {
   results: SafeCache<CachedResults>;
   pages: PageStore;
   previews: PreviewProvider;
+  /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
+  vocabulary(): TagVocabulary;
 }
 
 export const CACHE_NAMESPACES = { results: 'cratedigger:results', pages: 'cratedigger:pages' } as const;
@@ -60,9 +64,19 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
     },
     logger,
   );
+  // Keyed by the loaded track list, so a reload gets its own and the old one goes with its index.
+  const vocabularies = new WeakMap<readonly Track[], TagVocabulary>();
+  const vocabulary = (): TagVocabulary => {
+    const tracks = recommender.tracks();
+    let v = vocabularies.get(tracks);
+    if (!v) vocabularies.set(tracks, (v = catalogVocabulary(tracks)));
+    return v;
+  };
+  vocabulary();
   return {
     config,
     logger,
+    vocabulary,
     recommender,
     cache,
     results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),

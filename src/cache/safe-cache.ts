@@ -1,6 +1,9 @@
 import type { Keyv } from 'keyv';
 import type { CacheHealth } from './cache-health.ts';
 
+/** Bound for clearing a namespace (reloads only; never on a user's path). */
+export const CLEAR_TIMEOUT_MS = 5000;
+
 export class CacheTimeoutError extends Error {
   override name = 'CacheTimeoutError';
   constructor(op: string, ms: number) {
@@ -44,18 +47,21 @@ export class SafeCache<T> {
     return this.#run('delete', () => this.keyv.delete(key), false);
   }
 
-  /** Drops every entry of this namespace (other namespaces on the backend stay). */
+  /**
+   * Drops every entry of this namespace (other namespaces on the backend stay). A scan over a big
+   * cache may take a while, so it gets a longer bound than single-key calls.
+   */
   clear(): Promise<boolean> {
     return this.#run('clear', async () => {
       await this.keyv.clear();
       return true;
-    }, false);
+    }, false, Math.max(this.timeoutMs, CLEAR_TIMEOUT_MS));
   }
 
-  async #run<R>(op: string, fn: () => Promise<R>, fallback: R): Promise<R> {
+  async #run<R>(op: string, fn: () => Promise<R>, fallback: R, timeoutMs = this.timeoutMs): Promise<R> {
     if (!this.health.allow()) return fallback;
     try {
-      const value = await withTimeout(fn(), this.timeoutMs, `cache ${op}`);
+      const value = await withTimeout(fn(), timeoutMs, `cache ${op}`);
       this.health.succeeded();
       return value;
     } catch (err) {

@@ -1,13 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import {
-  catalogVocabulary,
-  describeFilter,
-  isEmptyFilter,
-  matchesFilter,
-  parseTrackFilter,
-  type TagVocabulary,
-  type TrackFilter,
-} from '../catalog/filters.ts';
+import { describeFilter, isEmptyFilter, matchesFilter, parseTrackFilter, type TrackFilter } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
 import { resultCacheKey } from '../cache/result-key.ts';
 import type { BotContext, CachedResults } from '../context.ts';
@@ -42,29 +34,16 @@ export interface QueryOutcome {
   top: Track | undefined;
 }
 
-// Tag vocabularies per loaded track list: computed once per index, dropped with it.
-const vocabularies = new WeakMap<readonly Track[], TagVocabulary>();
-function vocabularyOf(tracks: readonly Track[]): TagVocabulary {
-  let v = vocabularies.get(tracks);
-  if (!v) vocabularies.set(tracks, (v = catalogVocabulary(tracks)));
-  return v;
-}
-
-/** The serving index's tag vocabulary (autocomplete and filter validation). */
-export function servingVocabulary(ctx: Pick<BotContext, 'recommender'>): TagVocabulary {
-  return vocabularyOf(ctx.recommender.tracks());
-}
-
 /**
  * Checks the input (prompt, count, filters against the catalog's tags) without touching the
  * models: a UserError here reaches the person before anything slow starts.
  */
-export function prepareQuery(ctx: Pick<BotContext, 'config' | 'recommender'>, input: RecommendInput): PreparedQuery {
+export function prepareQuery(ctx: Pick<BotContext, 'config' | 'recommender' | 'vocabulary'>, input: RecommendInput): PreparedQuery {
   const prompt = normalizePrompt(input.prompt, ctx.config.retrieval.maxPromptChars);
   const count = Math.min(MAX_COUNT, Math.max(1, Math.floor(input.count ?? DEFAULT_COUNT)));
   const filter = parseTrackFilter(
     { mood: input.mood, genre: input.genre, instrument: input.instrument, maxDuration: input.maxDuration },
-    servingVocabulary(ctx),
+    ctx.vocabulary(),
   );
   const kept = keptResults(count, ctx.config.bot.pages);
   const status = ctx.recommender.status();

@@ -5,7 +5,7 @@ import { PAGE_EMOJI, pageMessage, type PageState } from '../discord/pagination.t
 import { pageCount } from '../discord/result-view.ts';
 import { suggestTags } from '../discord/tag-suggestions.ts';
 import type { Command } from './command.ts';
-import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery, servingVocabulary } from './recommend-query.ts';
+import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from './recommend-query.ts';
 
 const data = new SlashCommandBuilder()
   .setName('recommend')
@@ -66,6 +66,6 @@ export const recommend = {
     const focused = interaction.options.getFocused(true);
     const category = TAG_CATEGORIES.find((c): c is TagCategory => c === focused.name);
     if (!category) return interaction.respond([]);
-    await interaction.respond(suggestTags(servingVocabulary(ctx)[category], String(focused.value)));
+    await interaction.respond(suggestTags(ctx.vocabulary()[category], String(focused.value)));
   },
 } satisfies Command;

@@ -376,6 +376,19 @@ describe('/reload of the same index', () => {
 });
 
 describe('logs', () => {
+  it('time every command (and report the figures)', () => {
+    const done = t.logs.find('command done', 30).filter((e) => e.command === '/recommend').map((e) => Number(e.ms)).sort((a, b) => a - b);
+    const queries = t.logs.find('recommend', 30).filter((e) => e.msg === 'recommend');
+    expect(done.length).toBeGreaterThan(15);
+    const fresh = queries.filter((e) => e.cached === false).map((e) => Number(e.ms)).sort((a, b) => a - b);
+    const cached = queries.filter((e) => e.cached === true).map((e) => Number(e.ms)).sort((a, b) => a - b);
+    const median = (xs: number[]) => xs[Math.floor(xs.length / 2)];
+    console.info(
+      `e2e: ready in ${t.bot.readyMs} ms; /recommend end to end median ${median(done)} ms (max ${done.at(-1)}), ` +
+        `query fresh median ${median(fresh)} ms, cached median ${median(cached)} ms`,
+    );
+  });
+
   it('never contain the bot token or an interaction token', () => {
     const all = t.logs.raw.join('\n');
     expect(all.length).toBeGreaterThan(1000);
