@@ -17,7 +17,9 @@ export async function onPageButton(interaction: ButtonInteraction, ctx: BotConte
   await ctx.pages.exclusive(messageId, async () => {
     const state = await ctx.pages.get(messageId);
     if (!state) {
-      await interaction.reply({ content: EXPIRED_TEXT, flags: MessageFlags.Ephemeral });
+      // Dead buttons go, for everyone; the presser learns why.
+      await interaction.update({ components: [] });
+      await interaction.followUp({ content: EXPIRED_TEXT, flags: MessageFlags.Ephemeral });
       return;
     }
     if (interaction.user.id !== state.requesterId) {

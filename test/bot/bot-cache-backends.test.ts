@@ -152,6 +152,22 @@ describe('Redis dying mid-run', () => {
   });
 });
 
+describe('expired page state', () => {
+  it('a page button on expired results removes the buttons and says why, privately', async () => {
+    await startWith({ CACHE_TTL_SECONDS: '1' });
+    const reply = await ask('short lived results');
+    expect(reply.data.components).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const press = await emu.clickButton({ messageId: reply.id, customId: 'rec:page:next', user: emu.users.bob });
+    await press.waitForResponse();
+    const [note] = await emu.waitFor(() => (press.followups().length ? press.followups() : undefined), { what: 'the expiry note' });
+    expect(note!.ephemeral).toBe(true);
+    expect(note!.data.content).toBe('These results have expired. Run /recommend again for a fresh list.');
+    expect(emu.message(reply.id)!.data.components).toEqual([]);
+    expect(footer(emu.message(reply.id))).toMatch(/^Page 1\/4/);
+  });
+});
+
 describe('preview bytes with AUDIO_ROOT', () => {
   it('attach the clip the preview cache holds, byte for byte', async () => {
     const bot = await startWith({});
