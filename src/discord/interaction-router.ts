@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Client, Interaction } from 'discord.js';
+import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command } from '../commands/command.ts';
 import type { BotContext } from '../context.ts';
 import { onPageButton, onPageReaction } from './page-turns.ts';
@@ -39,7 +39,7 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
 /** Wires the client's events to the handlers. Handler failures are logged; they never reach the event loop. */
 export function attachHandlers(client: Client, ctx: BotContext, commands: ReadonlyMap<string, Command>): void {
   const onInteraction = createInteractionHandler(ctx, commands);
-  client.on('interactionCreate', (interaction) => {
+  client.on(Events.InteractionCreate, (interaction) => {
     onInteraction(interaction).catch((err: unknown) => ctx.logger.error({ err }, 'interaction handler crashed'));
   });
   const onReaction = (kind: 'add' | 'remove') => (reaction: Parameters<typeof onPageReaction>[0], user: Parameters<typeof onPageReaction>[1]) => {
@@ -47,6 +47,6 @@ export function attachHandlers(client: Client, ctx: BotContext, commands: Readon
       ctx.logger.warn({ err, messageId: reaction.message.id }, 'page reaction failed'),
     );
   };
-  client.on('messageReactionAdd', onReaction('add'));
-  client.on('messageReactionRemove', onReaction('remove'));
+  client.on(Events.MessageReactionAdd, onReaction('add'));
+  client.on(Events.MessageReactionRemove, onReaction('remove'));
 }
