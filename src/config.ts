@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
+import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 
 /** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
@@ -86,6 +87,12 @@ export interface Config {
   /** `auto`: pretty in a terminal outside production, JSON lines otherwise. */
   logFormat: Env['LOG_FORMAT'];
   nodeEnv: string;
+}
+
+/** How models load (folder, dtype, threads, hub access), whatever index needs them. */
+export function modelRuntime(config: Pick<Config, 'models'>): Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'allowRemote'> {
+  const m = config.models;
+  return { modelsDir: m.dir, dtype: m.dtype, threads: m.threads, allowRemote: m.allowRemote };
 }
 
 /** Parses the environment once; every problem is listed in one UserError. */

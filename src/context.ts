@@ -2,7 +2,7 @@ import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
 import type { SafeCache } from './cache/safe-cache.ts';
 import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
 import type { Track } from './catalog/track.ts';
-import type { Config } from './config.ts';
+import { type Config, modelRuntime } from './config.ts';
 import { PageStore, type PageState } from './discord/pagination.ts';
 import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
 import type { Logger } from './logger.ts';
@@ -44,12 +44,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
   try {
     recommender = await openRecommender({
       indexDir: config.index.dir,
-      runtime: {
-        modelsDir: config.models.dir,
-        dtype: config.models.dtype,
-        threads: config.models.threads,
-        allowRemote: config.models.allowRemote,
-      },
+      runtime: modelRuntime(config),
       settings: config.retrieval,
     });
   } catch (err) {

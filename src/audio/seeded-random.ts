@@ -1,27 +1,14 @@
-/** 32-bit FNV-1a of a string: a stable seed from a track id. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a, mulberry32 } from '../util/prng.ts';
+
+/** A stable seed from a track id (32-bit FNV-1a). */
+export const hashString = fnv1a;
 
 /** A small seeded PRNG (mulberry32): same seed, same sequence, on every machine. */
 export class SeededRandom {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
   /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
 
   /** Uniform in [lo, hi). */

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { writeDemoAudio } from '../audio/demo-audio.ts';
 import { CLAP_WINDOW_POLICY } from '../audio/windows.ts';
 import { generateDemoCatalog } from '../catalog/demo-catalog.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, modelRuntime } from '../config.ts';
 import { openCheckpoint } from '../indexing/audio/checkpoint.ts';
 import { embedCatalogAudio } from '../indexing/audio/embed-catalog-audio.ts';
 import { prepareTrack } from '../indexing/audio/prepare-track.ts';
@@ -43,8 +43,7 @@ export interface AudioBench {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 function runtimeFromConfig(): ModelRuntime {
-  const { models } = loadConfig();
-  return { modelsDir: models.dir, dtype: models.dtype, threads: models.threads, allowRemote: false };
+  return { ...modelRuntime(loadConfig()), allowRemote: false };
 }
 
 /**

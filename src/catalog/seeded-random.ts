@@ -1,3 +1,5 @@
+import { fnv1a, mulberry32 } from '../util/prng.ts';
+
 /**
  * A small deterministic random source (mulberry32 over an FNV-1a hash of the seed), so the
  * demo catalog is identical on every machine and Node version for the same seed.
@@ -16,14 +18,7 @@ export interface Random {
 }
 
 export function seededRandom(seed: number | string): Random {
-  let state = hashSeed(String(seed));
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(fnv1a(String(seed)));
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,
@@ -49,10 +44,4 @@ export function seededRandom(seed: number | string): Random {
       return out;
     },
   };
-}
-
-function hashSeed(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type AudioBench, benchAudio } from '../bench/audio-bench.ts';
 import { benchRetrieval, type RetrievalBench } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/stats.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { resolveIndexDir } from './resolve-index.ts';
 import { type CommandIo, processIo } from './run-command.ts';
@@ -65,7 +65,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     return 0;
   }
   const config = loadConfig();
-  const runtime = { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: config.models.allowRemote };
+  const runtime = modelRuntime(config);
   const retrieval = await benchRetrieval({
     indexDir: resolveIndexDir(values.index, config),
     runtime,

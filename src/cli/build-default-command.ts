@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { writeDemoAudio } from '../audio/demo-audio.ts';
 import { writeCatalog } from '../catalog/catalog-file.ts';
 import { generateDemoCatalog } from '../catalog/demo-catalog.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, modelRuntime } from '../config.ts';
 import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
 import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
 import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
@@ -79,7 +79,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
       sbertModel: GENERATED_SBERT_ID,
       clapModel: GENERATED_CLAP_ID,
       audioRoot,
-      runtime: { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: false },
+      runtime: { ...modelRuntime(config), allowRemote: false },
       silent: values.quiet,
       stop: stop.signal,
       log: io.err,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCatalog } from '../catalog/catalog-file.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { buildIndex } from '../indexing/build-index.ts';
 import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
@@ -70,7 +70,7 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     factory: values.factory,
     searchParams: { ...(efSearch ? { efSearch } : {}), ...(nprobe ? { nprobe } : {}) },
     sbertModel: values['sbert-model'] ?? config.models.sbert,
-    runtime: { modelsDir: config.models.dir, dtype: config.models.dtype, threads: config.models.threads, allowRemote: config.models.allowRemote },
+    runtime: modelRuntime(config),
     silent: values.quiet,
   };
 

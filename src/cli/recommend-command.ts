@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { catalogVocabulary, isEmptyFilter, matchesFilter, parseTrackFilter } from '../catalog/filters.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
 import { openRecommender } from '../retrieval/recommender-service.ts';
@@ -49,12 +49,7 @@ export async function recommendCommand(argv: string[], io: CommandIo = processIo
 
   const service = await openRecommender({
     indexDir: resolveIndexDir(values.index, config),
-    runtime: {
-      modelsDir: config.models.dir,
-      dtype: config.models.dtype,
-      threads: config.models.threads,
-      allowRemote: config.models.allowRemote,
-    },
+    runtime: modelRuntime(config),
     settings: config.retrieval,
   });
   try {

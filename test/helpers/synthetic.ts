@@ -1,17 +1,9 @@
+import { mulberry32 } from '../../src/util/prng.ts';
 import type { Matrix } from '../../src/retrieval/matrix.ts';
 import { createMatrix, normalizeInPlace, row } from '../../src/retrieval/matrix.ts';
 
-/** Seeded PRNG (mulberry32): tests get the same vectors on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: tests get the same vectors on every run. */
+export const rng = mulberry32;
 
 export function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

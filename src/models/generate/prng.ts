@@ -3,14 +3,11 @@
  * seed and the tensor's name, so a tensor's values do not depend on which other tensors exist or
  * in which order they are made (a word keeps its embedding when the vocabulary or depth changes).
  */
+import { fnv1a, mulberry32 } from '../../util/prng.ts';
 
 /** 32-bit FNV-1a of a string, then avalanche-mixed (murmur3 finalizer) for a good PRNG seed. */
 export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(text);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -19,17 +16,6 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough for initial weights; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stream of standard normal numbers for `name` under `seed` (Box–Muller, both outputs used). */
 export function normalStream(seed: number, name: string): () => number {
