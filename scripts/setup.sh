@@ -53,8 +53,9 @@ if ! node -e "require('faiss-node')" 2>/dev/null; then
 fi
 
 # 4. Generated models: kept when present and current; regenerated when an older generator or other
-#    options made them — then 5. the default index is rebuilt too, since it was embedded with them.
+#    options made them. 5. The default index: kept when current; rebuilt when absent or embedded
+#    with other copies of the models (their fingerprints are in its manifest).
 force=""; [ "${1:-}" = "--force-index" ] && force="--force"
-if npx tsx scripts/generate-models.ts --refresh | grep -q '^wrote'; then force="--force"; fi
+npx tsx scripts/generate-models.ts --refresh >/dev/null
 npx tsx src/cli.ts build-default $force
 say "ready"

@@ -39,7 +39,7 @@ const envSchema = z.object({
   ALLOW_REMOTE_MODELS: withDefault(bool, 'false'),
 
   CANDIDATES: withDefault(int(1, 10_000), 300),
-  TEXT_WEIGHT: withDefault(z.coerce.number().min(0).max(1), 0),
+  TEXT_WEIGHT: opt(z.coerce.number().min(0).max(1)),
   MAX_PROMPT_CHARS: withDefault(int(10, 4000), DEFAULT_MAX_PROMPT_CHARS),
 
   KEYV_URL: opt(z.string()),
@@ -78,7 +78,8 @@ export interface Config {
     allowRemote: boolean;
   };
   index: { embeddingsDir: string; name: string; dir: string };
-  retrieval: { candidates: number; textWeight: number; maxPromptChars: number };
+  /** textWeight undefined: the served index's recommendation, else 0 (CLAP only). */
+  retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
   audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */

@@ -32,7 +32,7 @@ export async function benchRetrieval(o: RetrievalBenchOptions): Promise<Retrieva
   const service = await openRecommender({
     indexDir: o.indexDir,
     runtime: o.runtime,
-    settings: { candidates: o.candidates, textWeight: 0, maxPromptChars: 500 },
+    settings: { candidates: o.candidates, textWeight: undefined, maxPromptChars: 500 },
   });
   const openMs = Math.round(performance.now() - t0);
   try {

@@ -11,6 +11,7 @@ import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
 import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
 import { createProgress } from '../indexing/progress.ts';
 import { readManifest } from '../retrieval/artifacts/load-index.ts';
+import { modelFingerprint } from '../retrieval/encoders/model-files.ts';
 import { INDEX_FILES, indexMode } from '../retrieval/artifacts/manifest.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../models/generated-ids.ts';
 import { type CommandIo, processIo } from './run-command.ts';
@@ -19,17 +20,27 @@ import { type CommandIo, processIo } from './run-command.ts';
 export const DEMO_DIR = 'demo';
 export const DEMO_AUDIO_DIR = path.join(DEMO_DIR, 'audio');
 export const DEFAULT_INDEX_NAME = 'default';
+/** Fused score of the demo index: half text, half (stand-in) CLAP. */
+export const DEMO_TEXT_WEIGHT = 0.5;
 
 /** Why an existing default index must be rebuilt, or null to keep it. */
-export async function defaultIndexStaleReason(outDir: string): Promise<string | null> {
+export async function defaultIndexStaleReason(outDir: string, modelsDir: string): Promise<string | null> {
   if (!existsSync(path.join(outDir, INDEX_FILES.manifest))) return 'absent';
+  let manifest;
   try {
-    const manifest = await readManifest(outDir);
-    // Set-ups from before audio indexing have a text-only default: give them the two-stage one.
-    return indexMode(manifest) === 'two-stage' ? null : 'text-only (built before audio embeddings)';
+    manifest = await readManifest(outDir);
   } catch {
     return 'unreadable';
   }
+  // Set-ups from before audio indexing have a text-only default: give them the two-stage one.
+  if (indexMode(manifest) !== 'two-stage') return 'text-only (built before audio embeddings)';
+  if (!manifest.scoring) return 'built before the demo recommended fused scoring';
+  for (const ref of [manifest.models.text, manifest.models.clap]) {
+    if (ref && ref.fingerprint !== ((await modelFingerprint(modelsDir, ref.id)) ?? undefined)) {
+      return `embedded with another copy of ${ref.id} (the generated models were regenerated)`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -42,7 +53,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
   const { values } = parseArgs({ args: argv, options: { force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
   const config = loadConfig();
   const outDir = path.join(config.index.embeddingsDir, DEFAULT_INDEX_NAME);
-  const stale = values.force ? 'rebuild asked (--force)' : await defaultIndexStaleReason(outDir);
+  const stale = values.force ? 'rebuild asked (--force)' : await defaultIndexStaleReason(outDir, config.models.dir);
   if (!stale) {
     io.out(`default index present: ${outDir}`);
     return 0;
@@ -80,6 +91,8 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
       clapModel: GENERATED_CLAP_ID,
       audioRoot,
       runtime: { ...modelRuntime(config), allowRemote: false },
+      // The generated CLAP is untrained: on its own it would reorder the candidates at random.
+      scoring: { textWeight: DEMO_TEXT_WEIGHT, reason: 'generated stand-in CLAP model (untrained): text relevance leads' },
       silent: values.quiet,
       stop: stop.signal,
       log: io.err,

@@ -33,6 +33,8 @@ export interface BuildIndexOptions {
     embed: (tracks: readonly Track[], encoders: EncoderSet) => Promise<AudioEmbeddings>;
   };
   startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
+  /** Fusion weight to recommend to servers of this index (TEXT_WEIGHT still wins when set). */
+  scoring?: IndexManifest['scoring'];
 }
 
 /** Embeds every track's combined text (caption | tags: …) in batches, with a progress bar. */
@@ -91,6 +93,7 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
       audio,
       audioRoot: opts.audio?.audioRoot ?? null,
       builtBy: 'cratedigger index',
+      scoring: opts.scoring ?? null,
     });
   } finally {
     await encoders.dispose();

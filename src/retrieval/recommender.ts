@@ -56,8 +56,11 @@ export interface RecommendResult {
 
 export interface RecommenderSettings {
   candidates: number;
-  /** Weight of the text score in the final score (0 = CLAP only, as the prototype). */
-  textWeight: number;
+  /**
+   * Weight of the text score in the final score: 0 = CLAP only, as the prototype. Undefined:
+   * the index's recommendation (manifest `scoring`), else 0.
+   */
+  textWeight?: number;
   maxPromptChars: number;
 }
 
@@ -95,7 +98,8 @@ export async function recommendWith(engine: Engine, settings: RecommenderSetting
   const clapVec = twoStage ? row(await encoders.clapText!.embed([query]), 0) : null;
   const t3 = performance.now();
 
-  const ranked = rerank(candidates, clapVec, twoStage ? index.audio : null, settings.textWeight).slice(0, k);
+  const textWeight = settings.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
+  const ranked = rerank(candidates, clapVec, twoStage ? index.audio : null, textWeight).slice(0, k);
   const results: Recommendation[] = ranked.map((c, i) => {
     const track = index.tracks[c.row]!;
     return {

@@ -17,7 +17,7 @@ export function fixtureTracks(n: number): Track[] {
 /** An index folder of synthetic vectors (no models): for artifact and loader tests. */
 export async function writeFixtureIndex(
   dir: string,
-  opts: { n?: number; textDim?: number; audioDim?: number | null; maskEvery?: number } = {},
+  opts: { n?: number; textDim?: number; audioDim?: number | null; maskEvery?: number; scoring?: IndexManifest['scoring']; textFingerprint?: string } = {},
 ): Promise<IndexManifest> {
   const n = opts.n ?? 200;
   const textDim = opts.textDim ?? 32;
@@ -31,12 +31,13 @@ export async function writeFixtureIndex(
     catalog: { source: 'fixture', sha256: 'f'.repeat(64) },
     tracks: fixtureTracks(n),
     models: {
-      text: { id: 'test/text', dim: textDim, dtype: 'q8' },
+      text: { id: 'test/text', dim: textDim, dtype: 'q8', ...(opts.textFingerprint ? { fingerprint: opts.textFingerprint } : {}) },
       clap: audioDim ? { id: 'test/clap', dim: audioDim, dtype: 'q8' } : null,
     },
     textEmbeddings: text,
     textIndex: VectorIndex.build(text),
     audio: audio ? { embeddings: audio, mask, failed: 0, policy: { name: 'fixture' } } : null,
     builtBy: 'test',
+    scoring: opts.scoring ?? null,
   });
 }

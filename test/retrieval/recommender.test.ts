@@ -24,7 +24,7 @@ const mask = new Uint8Array(tracks.length).map((_, i) => (i % 7 === 3 ? 0 : 1));
 const settings = { candidates: 60, textWeight: 0, maxPromptChars: 500 };
 const services: RecommenderService[] = [];
 
-async function writeIndex(dir: string, name: string, withAudio: boolean, subset = tracks.length): Promise<void> {
+async function writeIndex(dir: string, name: string, withAudio: boolean, subset = tracks.length, scoring: { textWeight: number; reason: string } | null = null): Promise<void> {
   const n = subset;
   const text = { rows: n, dim: textEmb.dim, data: textEmb.data.slice(0, n * textEmb.dim) };
   await writeIndexFolder(dir, {
@@ -41,6 +41,7 @@ async function writeIndex(dir: string, name: string, withAudio: boolean, subset 
       ? { embeddings: { rows: n, dim: 512, data: audio.data.slice(0, n * 512) }, mask: mask.slice(0, n), failed: 0, policy: { name: 'synthetic' } }
       : null,
     builtBy: 'test',
+    scoring,
   });
 }
 
@@ -108,6 +109,15 @@ describe('recommender (worker encoders, faiss, CLAP rerank)', () => {
     const ref = await reference('happy acoustic guitar', 10, 60, 0.4);
     expect(res.results.map((r) => r.trackId)).toEqual(ref.map((r) => r.id));
     expect(res.results[0]!.score).toBeCloseTo(0.6 * res.results[0]!.audioScore! + 0.4 * res.results[0]!.textScore, 6);
+  });
+
+  it('uses the fusion weight the index recommends when TEXT_WEIGHT is not set; TEXT_WEIGHT wins', async () => {
+    const dir = path.join(root, 'scored');
+    await writeIndex(dir, 'scored', true, tracks.length, { textWeight: 0.4, reason: 'test' });
+    const byIndex = await (await open(dir, { ...settings, textWeight: undefined })).recommend({ prompt: 'happy acoustic guitar', k: 10 });
+    expect(byIndex.results.map((r) => r.trackId)).toEqual((await reference('happy acoustic guitar', 10, 60, 0.4)).map((r) => r.id));
+    const byConfig = await (await open(dir, { ...settings, textWeight: 0 })).recommend({ prompt: 'happy acoustic guitar', k: 10 });
+    expect(byConfig.results.map((r) => r.trackId)).toEqual((await reference('happy acoustic guitar', 10, 60, 0)).map((r) => r.id));
   });
 
   it('gives identical results for the same prompt twice, with ranks, scores and stage timings', async () => {

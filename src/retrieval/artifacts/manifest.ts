@@ -67,6 +67,11 @@ export const manifestSchema = z.object({
    * inside it or beside it, else absolute), so previews can find the files; AUDIO_ROOT overrides.
    */
   audioRoot: z.string().nullable().default(null),
+  /**
+   * Scoring the index recommends when TEXT_WEIGHT is not set: the embedded default, whose CLAP
+   * model is an untrained stand-in, asks for text and audio fused; real indexes leave it null.
+   */
+  scoring: z.object({ textWeight: z.number().min(0).max(1), reason: z.string() }).nullable().default(null),
 });
 
 export type IndexManifest = z.infer<typeof manifestSchema>;

@@ -29,6 +29,8 @@ export interface IndexContent {
   builtBy: string;
   /** Audio root used for the audio embeddings (absolute); stored relative to the index folder. */
   audioRoot?: string | null;
+  /** Recommended fusion weight (see the manifest's `scoring`). */
+  scoring?: IndexManifest['scoring'];
 }
 
 export function buildManifest(content: IndexContent, dir: string, createdAt = new Date()): IndexManifest {
@@ -56,6 +58,7 @@ export function buildManifest(content: IndexContent, dir: string, createdAt = ne
     },
     builtBy: content.builtBy,
     audioRoot: content.audioRoot ? path.relative(path.resolve(dir), path.resolve(content.audioRoot)) || '.' : null,
+    scoring: content.scoring ?? null,
   };
   return { ...parts, name: content.name, version: contentVersion(parts) };
 }
