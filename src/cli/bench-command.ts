@@ -3,7 +3,7 @@ import { type AudioBench, benchAudio } from '../bench/audio-bench.ts';
 import { benchRetrieval, type RetrievalBench } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/stats.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
-import { UserError } from '../errors.ts';
+import { intOption } from './int-option.ts';
 import { resolveIndexDir } from './resolve-index.ts';
 import { type CommandIo, processIo } from './run-command.ts';
 
@@ -40,13 +40,6 @@ function formatAudio(a: AudioBench): string {
   ].join('\n');
 }
 
-function count(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name} must be a whole number ≥ ${min} (got "${v}").`);
-  return n;
-}
-
 export async function benchCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -70,9 +63,9 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     indexDir: resolveIndexDir(values.index, config),
     runtime,
     candidates: config.retrieval.candidates,
-    queries: count('queries', values.queries, 1) ?? 120,
-    warmup: count('warmup', values.warmup, 0) ?? 5,
-    k: count('k', values.k, 1) ?? 5,
+    queries: intOption('queries', values.queries, 1) ?? 120,
+    warmup: intOption('warmup', values.warmup, 0) ?? 5,
+    k: intOption('k', values.k, 1) ?? 5,
   });
   const audio = values['no-audio'] ? null : await benchAudio({ runtime, split: true });
   io.out(values.json ? JSON.stringify({ retrieval, audio }) : [formatRetrieval(retrieval), ...(audio ? ['', formatAudio(audio)] : [])].join('\n'));

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readCatalog } from '../catalog/catalog-file.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { intOption } from './int-option.ts';
 import { buildIndex } from '../indexing/build-index.ts';
 import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
 import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
@@ -24,13 +25,6 @@ cratedigger/tiny-clap): the index then reranks by sound (two-stage). Progress is
 <out>.partial/ as it goes: after Ctrl-C or a crash, the same command resumes. Files that are
 missing, unreadable or silent are listed in <out>/audio_failures.csv. --previews also makes the
 preview clips (PREVIEW_CACHE_DIR) the bot attaches.`;
-
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive whole number (got "${v}").`);
-  return n;
-}
 
 export async function indexCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
@@ -60,8 +54,8 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
   if (!audioRoot && values.previews) throw new UserError('--previews needs --audio-root: clips are cut from the tracks\' audio.');
   const config = loadConfig();
   const outDir = path.resolve(values.out ?? path.join(config.index.embeddingsDir, path.parse(values.catalog).name));
-  const efSearch = positiveInt('ef-search', values['ef-search']);
-  const nprobe = positiveInt('nprobe', values.nprobe);
+  const efSearch = intOption('ef-search', values['ef-search'], 1);
+  const nprobe = intOption('nprobe', values.nprobe, 1);
   const started = Date.now();
   const common = {
     catalogFile: values.catalog,

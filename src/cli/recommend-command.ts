@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { catalogVocabulary, isEmptyFilter, matchesFilter, parseTrackFilter } from '../catalog/filters.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
-import { UserError } from '../errors.ts';
+import { intOption } from './int-option.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
 import { openRecommender } from '../retrieval/recommender-service.ts';
 import { formatResultTable, resultJson } from './format-results.ts';
@@ -13,13 +13,6 @@ export const RECOMMEND_USAGE = `Usage: npm run recommend -- "<prompt>" [--k 5] [
 
 /** Largest --k: results beyond a few dozen are noise for a listener. */
 export const MAX_K = 100;
-
-function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
-  return n;
-}
 
 export async function recommendCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseArgs({

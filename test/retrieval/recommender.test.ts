@@ -9,6 +9,7 @@ import { createEncoderSet, type EncoderSet } from '../../src/retrieval/encoders/
 import { modelFingerprint } from '../../src/retrieval/encoders/model-files.ts';
 import { embedCatalogTexts } from '../../src/indexing/build-index.ts';
 import { dot, type Matrix, row } from '../../src/retrieval/matrix.ts';
+import type { RecommenderSettings } from '../../src/retrieval/recommender.ts';
 import { openRecommender, type RecommenderService } from '../../src/retrieval/recommender-service.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
@@ -21,7 +22,7 @@ let local: EncoderSet;
 let textEmb: Matrix;
 let audio: Matrix;
 const mask = new Uint8Array(tracks.length).map((_, i) => (i % 7 === 3 ? 0 : 1)); // some tracks have no audio
-const settings = { candidates: 60, textWeight: 0, maxPromptChars: 500 };
+const settings: RecommenderSettings = { candidates: 60, textWeight: 0, maxPromptChars: 500 };
 const services: RecommenderService[] = [];
 
 async function writeIndex(dir: string, name: string, withAudio: boolean, subset = tracks.length, scoring: { textWeight: number; reason: string } | null = null): Promise<void> {
