@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -161,7 +162,8 @@ export async function importPythonArtifacts(o: ImportPythonOptions): Promise<Imp
   const warnings: string[] = [];
   const f = (name: string) => path.join(dir, name);
 
-  const tracks = parseMeta(f(PYTHON_FILES.meta), (await readInput(dir, PYTHON_FILES.meta)).toString('utf8'));
+  const metaBytes = await readInput(dir, PYTHON_FILES.meta);
+  const tracks = parseMeta(f(PYTHON_FILES.meta), metaBytes.toString('utf8'));
   const n = tracks.length;
 
   const sbert = npy(f(PYTHON_FILES.sbert), await readInput(dir, PYTHON_FILES.sbert));
@@ -175,10 +177,10 @@ export async function importPythonArtifacts(o: ImportPythonOptions): Promise<Imp
 
   // The prototype's own faiss index must agree with its embeddings; the index is then rebuilt
   // from the re-normalized rows (in the factory asked for).
-  await readInput(dir, PYTHON_FILES.faiss);
+  const faissBytes = await readInput(dir, PYTHON_FILES.faiss);
   let theirs: VectorIndex;
   try {
-    theirs = VectorIndex.read(f(PYTHON_FILES.faiss));
+    theirs = VectorIndex.fromBuffer(faissBytes);
   } catch (err) {
     throw new ImportError(f(PYTHON_FILES.faiss), (err as Error).message);
   }
@@ -220,7 +222,7 @@ export async function importPythonArtifacts(o: ImportPythonOptions): Promise<Imp
   const embedded = mask.reduce((s, v) => s + v, 0);
   const manifest = await writeIndexFolder(o.outDir, {
     name: o.name ?? path.basename(path.resolve(o.outDir)),
-    catalog: { source: PYTHON_FILES.meta, sha256: (await import('node:crypto')).createHash('sha256').update(await readInput(dir, PYTHON_FILES.meta)).digest('hex') },
+    catalog: { source: PYTHON_FILES.meta, sha256: createHash('sha256').update(metaBytes).digest('hex') },
     tracks,
     models: { text: ref(o.sbertModel, textDim), clap: ref(o.clapModel, audio.dim) },
     textEmbeddings: text,

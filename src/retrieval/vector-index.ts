@@ -86,14 +86,18 @@ export class VectorIndex {
       const end = Math.min(vectors.rows, r + ADD_CHUNK_ROWS);
       index.add(Array.from(vectors.data.subarray(r * vectors.dim, end * vectors.dim)));
     }
-    const built = new VectorIndex(index, factory);
-    return Object.keys(built.searchParams).length > 0 ? built.withSearchParams(params) : built;
+    // Only HNSW and IVF have search parameters: others need no (full-size) serialization here.
+    return /HNSW|IVF/i.test(factory) ? new VectorIndex(index, factory).withSearchParams(params) : new VectorIndex(index, factory);
   }
 
   /** Reads a `.faiss` file; `params` override the search parameters stored in it. */
   static read(file: string, factory = 'unknown', params: SearchParams = {}): VectorIndex {
+    return VectorIndex.fromBuffer(readFileSync(file), factory, params);
+  }
+
+  /** An index from the bytes of a `.faiss` file (read once by callers that also check them). */
+  static fromBuffer(buf: Buffer, factory = 'unknown', params: SearchParams = {}): VectorIndex {
     try {
-      const buf = readFileSync(file);
       return new VectorIndex(faiss.Index.fromBuffer(applySearchParams(buf, params)), factory);
     } catch (err) {
       throw new VectorIndexError(`faiss cannot read it: ${(err as Error).message.split('\n')[0]}`);

@@ -133,10 +133,10 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
   const textEmbeddings: Matrix = { rows: n, dim: textDim, data: text.data as Float32Array };
 
   const faissFile = path.join(root, INDEX_FILES.textIndex);
-  await readRequired(root, INDEX_FILES.textIndex);
+  const faissBytes = await readRequired(root, INDEX_FILES.textIndex);
   let textIndex: VectorIndex;
   try {
-    textIndex = VectorIndex.read(faissFile, manifest.textIndex.factory);
+    textIndex = VectorIndex.fromBuffer(faissBytes, manifest.textIndex.factory);
   } catch (err) {
     throw new IndexError(faissFile, (err as Error).message);
   }
