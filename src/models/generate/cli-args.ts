@@ -5,18 +5,27 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.ts';
 import type { GenerateModelsOptions } from './index.ts';
+import { MODEL_SETS, modelSet } from '../model-sets.ts';
 import { CLAP_DEFAULTS, SBERT_DEFAULTS } from './options.ts';
 
 export const GENERATE_HELP = `Usage: npm run models:generate -- [options]
 
 Writes untrained stand-in models, laid out like the real Hugging Face ones, so everything
 runs offline:
-  <out>/cratedigger/tiny-sbert   like Xenova/all-MiniLM-L6-v2 (BERT, last_hidden_state)
-  <out>/cratedigger/tiny-clap    like Xenova/larger_clap_music_and_speech (text_embeds, audio_embeds)
+  <out>/${MODEL_SETS.tiny.sbertId}   like Xenova/all-MiniLM-L6-v2 (BERT, last_hidden_state)
+  <out>/${MODEL_SETS.tiny.clapId}    like Xenova/larger_clap_music_and_speech (text_embeds, audio_embeds)
 Each has fp32 (onnx/*.onnx) and q8 (onnx/*_quantized.onnx) files. Weights come from --seed:
 the same options give byte-identical files. Existing complete folders are kept unless --force.
 
+Model sets (--set):
+  tiny   (default) ${MODEL_SETS.tiny.sbertId}, ${MODEL_SETS.tiny.clapId}: small towers, sizes below
+  full   ${MODEL_SETS.full.sbertId}, ${MODEL_SETS.full.clapId}: the real architectures' sizes
+         (MiniLM-L6 6×384, RoBERTa-base text tower 12×768, a ViT audio tower compute-matched
+         to HTSAT by estimate) with seeded random weights, so benchmarks time real-size
+         compute. Takes ~10–20 s and ~830 MB of disk; its sizes are fixed (no size flags).
+
 General:
+  --set <tiny|full>      which model set (default tiny)
   --out <dir>            models dir (default: $MODELS_DIR or "models")
   --seed <n>             weight seed, 0…4294967295 (default 42)
   --only <sbert|clap>    generate just this model (repeatable)
@@ -24,7 +33,7 @@ General:
   --refresh              regenerate only folders made with other options or an older generator
   -h, --help             this text
 
-Sizes for every tower (per-model flags below override them):
+Sizes for every tower of the tiny set (per-model flags below override them):
   --layers <n>  --hidden <n>  --heads <n>  --intermediate <n>
   --vocab <n>            tokenizer size for both models (default: all built-in words)
   --projection <n>       CLAP embedding size (default ${CLAP_DEFAULTS.projection})
@@ -43,7 +52,8 @@ CLAP audio tower (defaults: ${CLAP_DEFAULTS.audio.layers} layers, hidden ${CLAP_
   --clap-audio-patch     patch side over the 1001×64 mel spectrogram (default ${CLAP_DEFAULTS.audio.patch})
   --clap-projection      same as --projection
 
-Example: npm run models:generate -- --force --seed 7 --sbert-layers 4 --clap-text-hidden 384
+Examples: npm run models:generate -- --force --seed 7 --sbert-layers 4 --clap-text-hidden 384
+          npm run models:generate -- --set full --refresh
 `;
 
 const SIZE_FLAGS = [
@@ -76,6 +86,7 @@ export function parseGenerateArgs(
       allowPositionals: false,
       options: {
         out: { type: 'string' },
+        set: { type: 'string' },
         only: { type: 'string', multiple: true },
         force: { type: 'boolean' },
         refresh: { type: 'boolean' },
@@ -124,8 +135,10 @@ export function parseGenerateArgs(
     projection: pick('clap-projection', 'projection'),
   };
   const seed = n('seed');
+  const set = modelSet((v['set'] as string | undefined) ?? 'tiny').name;
   return {
     outDir: (v['out'] as string | undefined) ?? env['MODELS_DIR'] ?? 'models',
+    set,
     ...(seed === undefined ? {} : { seed }),
     sbert: only.includes('sbert') ? sbert : false,
     clap: only.includes('clap') ? clap : false,

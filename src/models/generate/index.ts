@@ -1,12 +1,15 @@
 /**
  * Generates the project's stand-in models (untrained, seeded, real transformer graphs laid out
- * like the Hugging Face models they replace) so the whole pipeline runs offline:
- * `cratedigger/tiny-sbert` (like Xenova/all-MiniLM-L6-v2) and `cratedigger/tiny-clap` (like
- * Xenova/larger_clap_music_and_speech), each loadable by @huggingface/transformers.
+ * like the Hugging Face models they replace) so the whole pipeline runs offline: an SBERT model
+ * (like Xenova/all-MiniLM-L6-v2) and a CLAP model (like Xenova/larger_clap_music_and_speech),
+ * each loadable by @huggingface/transformers. The model set (../model-sets.ts) picks ids and
+ * sizes: `cratedigger/tiny-*` by default, `cratedigger/full-*` at the real sizes.
  */
 import { join } from 'node:path';
 import { UserError } from '../../errors.ts';
-import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../generated-ids.ts';
+import { FULL_CLAP_ID, FULL_SBERT_ID, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../generated-ids.ts';
+import { modelSet } from '../model-sets.ts';
+import type { ModelSet, ModelSetName } from '../model-sets.ts';
 import { clapFiles } from './clap-model.ts';
 import { exists, hasFiles, readGeneratorRecord, writeModelFolder } from './model-folder.ts';
 import { resolveClapOptions, resolveSbertOptions } from './options.ts';
@@ -15,7 +18,8 @@ import { sbertFiles } from './sbert-model.ts';
 
 export { CLAP_DEFAULTS, SBERT_DEFAULTS, resolveClapOptions, resolveSbertOptions } from './options.ts';
 export type { ClapInput, ClapOptions, SbertInput, SbertOptions } from './options.ts';
-export { GENERATED_CLAP_ID, GENERATED_SBERT_ID };
+export { FULL_CLAP_ID, FULL_SBERT_ID, GENERATED_CLAP_ID, GENERATED_SBERT_ID };
+export type { ModelSetName };
 
 export const DEFAULT_SEED = 42;
 
@@ -48,12 +52,17 @@ export const CLAP_REQUIRED_FILES = [
 ] as const;
 
 export interface GenerateModelsOptions {
-  /** The models dir; folders go to `<outDir>/cratedigger/tiny-*`. */
+  /** The models dir; folders go to `<outDir>/<set's id>`, e.g. `<outDir>/cratedigger/tiny-sbert`. */
   outDir: string;
+  /** Which ids and default sizes (default 'tiny'). */
+  set?: ModelSetName;
   seed?: number;
-  /** Sizes for the SBERT model, or false to skip it. */
+  /**
+   * Sizes for the SBERT model over the set's (tiny only: the full set's sizes are fixed), or
+   * false to skip it.
+   */
   sbert?: SbertInput | false;
-  /** Sizes for the CLAP towers, or false to skip it. */
+  /** Sizes for the CLAP towers over the set's (tiny only), or false to skip it. */
   clap?: ClapInput | false;
   /** Regenerate folders that already exist. */
   force?: boolean;
@@ -77,6 +86,48 @@ function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new UserError(`The seed must be an integer from 0 to 4294967295; got ${seed}.`, 'Fix --seed.');
   }
+}
+
+/** Paths of the size options actually given (undefined fields do not count). */
+function givenSizes(input: object | undefined, prefix = ''): string[] {
+  return Object.entries(input ?? {}).flatMap(([key, value]) => {
+    if (value === undefined) return [];
+    if (typeof value === 'object' && value !== null) return givenSizes(value as object, `${prefix}${key}.`);
+    return [`${prefix}${key}`];
+  });
+}
+
+function defined<T extends object>(partial: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The set's sizes with the given ones on top; the full set's sizes cannot be changed. */
+function setSizes(set: ModelSet, sbert: SbertInput | undefined, clap: ClapInput | undefined): { sbert: SbertInput; clap: ClapInput } {
+  if (set.name === 'full') {
+    const given = [...givenSizes(sbert).map((p) => `sbert.${p}`), ...givenSizes(clap).map((p) => `clap.${p}`)];
+    if (given.length > 0) {
+      throw new UserError(
+        `The "full" model set has the real models' sizes, which cannot be changed (got ${given.join(', ')}).`,
+        'Drop the size options, or use the "tiny" set (--set tiny) to choose sizes.',
+      );
+    }
+    return { sbert: set.sbert, clap: set.clap };
+  }
+  return {
+    sbert: { ...set.sbert, ...defined(sbert) },
+    clap: {
+      text: { ...set.clap.text, ...defined(clap?.text) },
+      audio: { ...set.clap.audio, ...defined(clap?.audio) },
+      projection: clap?.projection ?? set.clap.projection,
+    },
+  };
+}
+
+/** Appends a set's note to the model card; folders without a note keep their exact bytes. */
+function withCardNote(files: Record<string, unknown>, note: string | undefined): Record<string, unknown> {
+  const card = files['README.md'];
+  if (note === undefined || typeof card !== 'string') return files;
+  return { ...files, 'README.md': `${card}\n${note}\n` };
 }
 
 interface Plan {
@@ -108,24 +159,26 @@ async function realize(plan: Plan, o: GenerateModelsOptions): Promise<GeneratedM
 export async function generateModels(o: GenerateModelsOptions): Promise<GeneratedModel[]> {
   const seed = o.seed ?? DEFAULT_SEED;
   checkSeed(seed);
+  const set = modelSet(o.set ?? 'tiny');
   // Validate everything before writing anything.
-  const sbert = o.sbert === false ? null : resolveSbertOptions(o.sbert);
-  const clap = o.clap === false ? null : resolveClapOptions(o.clap);
+  const sizes = setSizes(set, o.sbert || undefined, o.clap || undefined);
+  const sbert = o.sbert === false ? null : resolveSbertOptions(sizes.sbert);
+  const clap = o.clap === false ? null : resolveClapOptions(sizes.clap);
   const plans: Plan[] = [];
   if (sbert) {
     plans.push({
-      id: GENERATED_SBERT_ID,
+      id: set.sbertId,
       required: SBERT_REQUIRED_FILES,
       record: { version: GENERATOR_VERSION, seed, options: sbert },
-      files: () => sbertFiles(sbert, seed, GENERATED_SBERT_ID, GENERATOR_VERSION),
+      files: () => withCardNote(sbertFiles(sbert, seed, set.sbertId, GENERATOR_VERSION), set.cardNotes?.sbert),
     });
   }
   if (clap) {
     plans.push({
-      id: GENERATED_CLAP_ID,
+      id: set.clapId,
       required: CLAP_REQUIRED_FILES,
       record: { version: GENERATOR_VERSION, seed, options: clap },
-      files: () => clapFiles(clap, seed, GENERATED_CLAP_ID, GENERATOR_VERSION),
+      files: () => withCardNote(clapFiles(clap, seed, set.clapId, GENERATOR_VERSION), set.cardNotes?.clap),
     });
   }
   const results: GeneratedModel[] = [];
