@@ -29,6 +29,24 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** dot(q, the row of `data` starting at `offset`), without making a view: the rerank's hot loop. */
+export function dotAt(q: Float32Array, data: Float32Array, offset: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = q.length - (q.length % 4);
+  let i = 0;
+  for (; i < n; i += 4) {
+    s0 += q[i]! * data[offset + i]!;
+    s1 += q[i + 1]! * data[offset + i + 1]!;
+    s2 += q[i + 2]! * data[offset + i + 2]!;
+    s3 += q[i + 3]! * data[offset + i + 3]!;
+  }
+  for (; i < q.length; i++) s0 += q[i]! * data[offset + i]!;
+  return s0 + s1 + s2 + s3;
+}
+
 export function norm(v: Float32Array): number {
   return Math.sqrt(dot(v, v));
 }

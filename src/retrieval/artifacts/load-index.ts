@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseCatalog } from '../../catalog/catalog-file.ts';
 import type { Track } from '../../catalog/track.ts';
 import { UserError } from '../../errors.ts';
-import type { Matrix } from '../matrix.ts';
+import { type Matrix, norm, row } from '../matrix.ts';
 import { VectorIndex } from '../vector-index.ts';
 import { IndexError } from './index-error.ts';
 import { type IndexManifest, INDEX_FILES, indexMode, manifestSchema } from './manifest.ts';
@@ -13,6 +13,18 @@ export interface LoadedAudio {
   embeddings: Matrix;
   /** 1 where the row holds an embedding. */
   mask: Uint8Array;
+  /** 1/‖row‖ (0 for zero rows), computed once at load so a query's rerank is one dot product per candidate. */
+  inverseNorms: Float32Array;
+}
+
+/** Audio embeddings ready for reranking. */
+export function loadedAudio(embeddings: Matrix, mask: Uint8Array): LoadedAudio {
+  const inverseNorms = new Float32Array(embeddings.rows);
+  for (let r = 0; r < embeddings.rows; r++) {
+    const n = norm(row(embeddings, r));
+    inverseNorms[r] = n > 0 ? 1 / n : 0;
+  }
+  return { embeddings, mask, inverseNorms };
 }
 
 /** A validated index folder in memory: everything a query needs. */
@@ -155,7 +167,7 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
     if (embedded !== a.embedded) {
       throw new IndexError(path.join(root, INDEX_FILES.audioMask), `${embedded} tracks marked embedded, the manifest says ${a.embedded}`);
     }
-    audio = { embeddings: { rows: n, dim: a.dim, data: emb.data as Float32Array }, mask: mask.data as Uint8Array };
+    audio = loadedAudio({ rows: n, dim: a.dim, data: emb.data as Float32Array }, mask.data as Uint8Array);
   }
   const audioRoot = manifest.audioRoot === null ? null : path.resolve(root, manifest.audioRoot);
   return { dir: root, manifest, mode: indexMode(manifest), tracks, textEmbeddings, textIndex, audio, audioRoot };
