@@ -98,7 +98,12 @@ export function decodeNpy(buf: Buffer): NpyArray {
   if (actual > expected) {
     throw new NpyFormatError(`${actual - expected} bytes of trailing data after shape (${shape.join(', ')})`);
   }
-  // Copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset.
+  const start = buf.byteOffset + dataStart;
+  if (dtype === '<f4' && start % 4 === 0) {
+    // numpy pads headers to 64 bytes, so a file read whole is aligned: a view, no copy (index load time).
+    return { dtype, shape, data: new Float32Array(buf.buffer, start, count) };
+  }
+  // Otherwise copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset.
   const bytes = new Uint8Array(expected);
   bytes.set(buf.subarray(dataStart, dataStart + expected));
   const data = dtype === '<f4' ? new Float32Array(bytes.buffer) : bytes;
