@@ -8,6 +8,7 @@ import { modelFingerprint } from './encoders/model-files.ts';
 import type { EncoderSet, EncoderSpec } from './encoders/encoder-set.ts';
 import type { EncoderOptions } from './encoders/types.ts';
 import { startEncoderWorker } from './encoders/worker/worker-encoders.ts';
+import { TurnQueue } from '../util/turn-queue.ts';
 import {
   type Engine,
   type IndexInfo,
@@ -50,6 +51,8 @@ export interface RecommenderService {
   /** Loads and validates an index folder, then swaps it in; on any error the old one keeps serving. */
   reload(dir?: string): Promise<ReloadReport>;
   status(): ServingStatus;
+  /** The serving index and encoders, for benchmarks that time each stage on its own. */
+  engine(): Engine;
   /** The serving index's tracks (for filter vocabularies and previews). */
   tracks(): readonly Track[];
   close(): Promise<void>;
@@ -156,6 +159,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
   }
 
   let current = (await loadEngine(opts.indexDir, null)).slot;
+  const turns = new TurnQueue();
   let reloading: Promise<unknown> = Promise.resolve();
 
   const status = (): ServingStatus => {
@@ -170,8 +174,9 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
   };
 
   return {
-    recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req)),
+    recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req, turns)),
     status,
+    engine: () => current.engine,
     tracks: () => current.engine.index.tracks,
     reload(dir) {
       const target = path.resolve(dir ?? current.engine.index.dir);

@@ -4,6 +4,7 @@ import type { LoadedIndex } from './artifacts/load-index.ts';
 import type { EncoderSet } from './encoders/encoder-set.ts';
 import { row } from './matrix.ts';
 import { normalizePrompt } from './prompt.ts';
+import type { TurnQueue } from '../util/turn-queue.ts';
 import { type Candidate, rerank } from './rerank.ts';
 
 export type RetrievalMode = 'two-stage' | 'text-only';
@@ -29,9 +30,11 @@ export interface Recommendation {
   track: Track;
 }
 
+/** Wall time of each step of one query, as the pipeline waits for it. */
 export interface StageTimings {
   textEmbedMs: number;
   searchMs: number;
+  /** Waiting for CLAP's prompt embedding after the search (it is computed while the search runs). */
   clapTextMs: number;
   rerankMs: number;
   totalMs: number;
@@ -79,23 +82,37 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 /**
  * The two-stage pipeline: prompt → SBERT → faiss top-N → CLAP text embedding → rerank by the
  * precomputed CLAP audio embeddings of the N → top-K. Pure with respect to its engine: each call
- * takes the engine current when it starts, so a reload never changes a query in flight.
+ * takes the engine current when it starts, so a reload never changes a query in flight. With
+ * `turns`, the synchronous steps (search, rerank) wait for a turn of the event loop.
  */
-export async function recommendWith(engine: Engine, settings: RecommenderSettings, req: RecommendRequest): Promise<RecommendResult> {
+export async function recommendWith(
+  engine: Engine,
+  settings: RecommenderSettings,
+  req: RecommendRequest,
+  turns?: TurnQueue,
+): Promise<RecommendResult> {
   const t0 = performance.now();
   const query = normalizePrompt(req.prompt, settings.maxPromptChars);
   const { index, encoders } = engine;
   const k = Math.max(1, Math.floor(req.k));
   const pool = Math.max(k, Math.floor(req.candidates ?? settings.candidates));
 
-  const textVec = row(await encoders.text.embed([query]), 0);
+  const twoStage = index.mode === 'two-stage' && index.audio !== null && encoders.clapText !== null;
+  // Both prompt embeddings are asked for at once: the worker computes CLAP's right after SBERT's,
+  // while this thread runs the faiss search, so the search costs no wall time of its own.
+  const textPending = encoders.text.embed([query]);
+  const clapPending = twoStage ? encoders.clapText!.embed([query]) : null;
+  clapPending?.catch(() => undefined); // awaited below; a failure of the text stage must not leave it unhandled
+
+  const textVec = row(await textPending, 0);
+  await turns?.take();
   const t1 = performance.now();
 
   const candidates = firstStage(index, textVec, pool, req.accept);
   const t2 = performance.now();
 
-  const twoStage = index.mode === 'two-stage' && index.audio !== null && encoders.clapText !== null;
-  const clapVec = twoStage ? row(await encoders.clapText!.embed([query]), 0) : null;
+  const clapVec = clapPending ? row(await clapPending, 0) : null;
+  await turns?.take();
   const t3 = performance.now();
 
   const textWeight = settings.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
