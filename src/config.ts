@@ -36,6 +36,7 @@ const envSchema = z.object({
   CLAP_MODEL: withDefault(z.string().min(1), DEFAULT_CLAP_MODEL),
   MODEL_DTYPE: withDefault(z.enum(['q8', 'fp32']), 'q8'),
   ORT_THREADS: withDefault(int(0, 64), 0),
+  ORT_SPIN_WAIT: withDefault(bool, 'false'),
   ALLOW_REMOTE_MODELS: withDefault(bool, 'false'),
 
   CANDIDATES: withDefault(int(1, 10_000), 300),
@@ -75,6 +76,8 @@ export interface Config {
     clap: string;
     dtype: 'q8' | 'fp32';
     threads: number;
+    /** ONNX Runtime's idle threads spin instead of sleeping (off: see sessionOptions). */
+    spinWait: boolean;
     allowRemote: boolean;
   };
   index: { embeddingsDir: string; name: string; dir: string };
@@ -91,9 +94,9 @@ export interface Config {
 }
 
 /** How models load (folder, dtype, threads, hub access), whatever index needs them. */
-export function modelRuntime(config: Pick<Config, 'models'>): Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'allowRemote'> {
+export function modelRuntime(config: Pick<Config, 'models'>): Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'spinWait' | 'allowRemote'> {
   const m = config.models;
-  return { modelsDir: m.dir, dtype: m.dtype, threads: m.threads, allowRemote: m.allowRemote };
+  return { modelsDir: m.dir, dtype: m.dtype, threads: m.threads, spinWait: m.spinWait, allowRemote: m.allowRemote };
 }
 
 /** Parses the environment once; every problem is listed in one UserError. */
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       clap: e.CLAP_MODEL,
       dtype: e.MODEL_DTYPE,
       threads: e.ORT_THREADS,
+      spinWait: e.ORT_SPIN_WAIT,
       allowRemote: e.ALLOW_REMOTE_MODELS,
     },
     index: { embeddingsDir, name: e.INDEX_NAME, dir: path.join(embeddingsDir, e.INDEX_NAME) },

@@ -20,7 +20,7 @@ import {
 } from './recommender.ts';
 
 /** How models load, whatever index needs them. */
-export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'allowRemote'>;
+export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'spinWait' | 'allowRemote'>;
 
 export interface LoadTimings {
   /** Reading and validating the index folder. */

@@ -39,7 +39,7 @@ export async function createClapAudioEncoder(opts: EncoderOptions & { maxBatch?:
   const processor: Processor = await AutoProcessor.from_pretrained(opts.modelId);
   const model = await ClapAudioModelWithProjection.from_pretrained(opts.modelId, {
     dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads),
+    session_options: sessionOptions(opts.threads, opts.spinWait),
   });
   useUnfusedFeatures(processor, model, opts.modelId);
   const maxBatch = fixedBatchOf(model) ?? opts.maxBatch ?? DEFAULT_MAX_BATCH;

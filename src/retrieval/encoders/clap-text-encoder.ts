@@ -11,7 +11,7 @@ export async function createClapTextEncoder(opts: EncoderOptions & { batchSize?:
   const tokenizer = await AutoTokenizer.from_pretrained(opts.modelId);
   const model = await ClapTextModelWithProjection.from_pretrained(opts.modelId, {
     dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads),
+    session_options: sessionOptions(opts.threads, opts.spinWait),
   });
   return batchedTextEncoder(
     opts.modelId,

@@ -14,7 +14,7 @@ export async function createSbertEncoder(opts: SbertOptions): Promise<TextEncode
   await assertModelPresent(opts, ['model']);
   const extractor = await pipeline('feature-extraction', opts.modelId, {
     dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads),
+    session_options: sessionOptions(opts.threads, opts.spinWait),
   });
   return batchedTextEncoder(
     opts.modelId,

@@ -11,6 +11,8 @@ export interface EncoderOptions {
   dtype: ModelDtype;
   /** ONNX Runtime intra-op threads (0: runtime default). */
   threads: number;
+  /** Let ONNX Runtime's pool threads spin between operators (default false). */
+  spinWait?: boolean;
   /** Fetch from the Hugging Face hub when the model is not in `modelsDir` (off by default). */
   allowRemote: boolean;
 }
