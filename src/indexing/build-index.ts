@@ -6,6 +6,7 @@ import { type AudioEmbeddings, writeIndexFolder } from '../retrieval/artifacts/w
 import type { EncoderSet, EncoderSpec } from '../retrieval/encoders/encoder-set.ts';
 import { modelFingerprint } from '../retrieval/encoders/model-files.ts';
 import type { TextEncoder } from '../retrieval/encoders/types.ts';
+import { lengthOrder } from '../retrieval/encoders/batched-text-encoder.ts';
 import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
 import { createMatrix, type Matrix } from '../retrieval/matrix.ts';
 import type { ModelRuntime } from '../retrieval/recommender-service.ts';
@@ -37,21 +38,25 @@ export interface BuildIndexOptions {
   scoring?: IndexManifest['scoring'];
 }
 
-/** Embeds every track's combined text (caption | tags: …) in batches, with a progress bar. */
+/** Embeds every track's combined text (caption | tags: …) in batches, with a progress bar; rows in catalog order. */
 export async function embedCatalogTexts(
   encoder: TextEncoder,
   tracks: readonly Track[],
   opts: { batchSize?: number; silent?: boolean } = {},
 ): Promise<Matrix> {
   const batch = opts.batchSize ?? 256;
-  const out = createMatrix(tracks.length, encoder.dim);
+  const dim = encoder.dim;
+  const texts = tracks.map(combinedText);
+  // Requests go shortest texts first, so every batch inside them pads little (see lengthOrder).
+  const order = lengthOrder(texts);
+  const out = createMatrix(tracks.length, dim);
   const progress = createProgress({ label: 'text', total: tracks.length, unit: 'tracks', silent: opts.silent });
   try {
-    for (let i = 0; i < tracks.length; i += batch) {
-      const slice = tracks.slice(i, i + batch);
-      const m = await encoder.embed(slice.map(combinedText));
-      out.data.set(m.data, i * encoder.dim);
-      progress.tick(slice.length);
+    for (let i = 0; i < order.length; i += batch) {
+      const rows = order.slice(i, i + batch);
+      const m = await encoder.embed(rows.map((r) => texts[r]!));
+      rows.forEach((r, j) => out.data.set(m.data.subarray(j * dim, (j + 1) * dim), r * dim));
+      progress.tick(rows.length);
     }
   } finally {
     progress.stop();
