@@ -22,6 +22,8 @@ export interface AudioBenchOptions {
   runtime?: ModelRuntime;
   /** Default: the generated tiny CLAP. */
   clapModel?: string;
+  /** The worker also loads a sentence encoder; default: the generated tiny SBERT. */
+  sbertModel?: string;
   /** Also time mel features vs ONNX in this thread (default true). */
   split?: boolean;
 }
@@ -68,7 +70,7 @@ export async function benchAudio(o: AudioBenchOptions = {}): Promise<AudioBench>
     const windows = clips.reduce((s, w) => s + w.length, 0);
 
     const encoders = await startEncoderWorker({
-      text: { modelId: GENERATED_SBERT_ID, ...runtime },
+      text: { modelId: o.sbertModel ?? GENERATED_SBERT_ID, ...runtime },
       clap: { modelId: clapModel, ...runtime },
       clapAudio: true,
     });

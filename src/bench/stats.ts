@@ -3,6 +3,7 @@ export interface Summary {
   mean: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -13,10 +14,25 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
+/** Milliseconds kept to 1/1000 (cache hits are fractions of a millisecond). */
+export const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1);
-  return { n: sorted.length, mean: r2(mean), p50: r2(percentile(sorted, 50)), p95: r2(percentile(sorted, 95)), max: r2(sorted.at(-1) ?? 0) };
+  return {
+    n: sorted.length,
+    mean: r3(mean),
+    p50: r3(percentile(sorted, 50)),
+    p95: r3(percentile(sorted, 95)),
+    p99: r3(percentile(sorted, 99)),
+    max: r3(sorted.at(-1) ?? 0),
+  };
+}
+
+/** Times one async call in milliseconds. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [value, performance.now() - t0];
 }

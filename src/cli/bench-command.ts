@@ -1,55 +1,68 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type AudioBench, benchAudio } from '../bench/audio-bench.ts';
-import { benchRetrieval, type RetrievalBench } from '../bench/retrieval-bench.ts';
-import type { Summary } from '../bench/stats.ts';
-import { loadConfig, modelRuntime } from '../config.ts';
+import { formatReport } from '../bench/format-report.ts';
+import { writeResults } from '../bench/results-file.ts';
+import { runBench } from '../bench/run-bench.ts';
+import { loadConfig } from '../config.ts';
+import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
 import { resolveIndexDir } from './resolve-index.ts';
 import { type CommandIo, processIo } from './run-command.ts';
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--index <dir|name>] [--queries 120] [--warmup 5] [--k 5] [--json] [--no-audio]
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DEFAULT_JAMENDO = path.resolve(REPO_ROOT, '../shared/data/jamendo');
+const DEFAULT_RESULTS = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+const DEFAULT_FAISS_SIZES = [18_486, 100_000, 1_000_000];
 
-Reports figures (no pass/fail): cold start (index, models), per-stage and end-to-end latency
-p50/p95 over different prompts, and audio embedding throughput on the generated models.`;
+export const BENCH_USAGE = `Usage: npm run bench -- [--models tiny|full|<models dir>] [--json] [options]
 
-const line = (name: string, s: Summary) =>
-  `  ${name.padEnd(12)} p50 ${s.p50.toFixed(2).padStart(8)} ms   p95 ${s.p95.toFixed(2).padStart(8)} ms   mean ${s.mean.toFixed(2).padStart(8)} ms`;
+Reports figures (no pass/fail) and writes them to bench/RESULTS.md (one section per model set):
+cold start; per-stage, end-to-end and cache-hit latency (p50/p95/p99) over different prompts;
+throughput at several concurrencies with the main thread's event-loop lag; peak RSS of the
+serving process; text and audio index build throughput; FAISS scaling on synthetic vectors.
 
-function formatRetrieval(b: RetrievalBench): string {
-  return [
-    `index ${b.index.name}: ${b.index.tracks} tracks, ${b.index.factory}, ${b.index.mode}; models ${b.models.text}${b.models.clap ? ` + ${b.models.clap}` : ''} (${b.models.dtype})`,
-    `cold start: ${b.coldStart.openMs} ms (index ${b.coldStart.indexMs} ms, models ${b.coldStart.modelsMs} ms, in parallel)`,
-    `${b.queries} prompts, top ${b.candidates} candidates:`,
-    line('text embed', b.stages.textEmbedMs),
-    line('faiss search', b.stages.searchMs),
-    line('clap text', b.stages.clapTextMs),
-    line('rerank', b.stages.rerankMs),
-    line('pipeline', b.stages.totalMs),
-    line('end to end', b.endToEnd),
-    `  throughput   ${b.queriesPerSecond} queries/s (one at a time)`,
-  ].join('\n');
-}
+  --models <m>            tiny (default): the generated test models; full: generated models with
+                          the real architectures (all-MiniLM-L6-v2, CLAP's RoBERTa-base text tower),
+                          written to MODELS_DIR on first use (~10 s, ~830 MB); or a folder of real
+                          models named by SBERT_MODEL and CLAP_MODEL
+  --json                  print one JSON object instead of the tables
+  --queries <n>           different prompts per measurement (default 500)
+  --warmup <n>            prompts run first, not counted (default 20)
+  --concurrency <list>    callers at once for throughput (default 1,4,16)
+  --throughput-queries <n> prompts per concurrency level (default 200)
+  --jamendo <dir>         MTG-Jamendo metadata for the 18,486-track bench index (default ../shared/data/jamendo)
+  --index <dir|name>      bench this index instead (no text build figure)
+  --faiss-sizes <list>    synthetic 384-d index sizes (default 18486,100000,1000000; "none" skips;
+                          1M takes several minutes, mostly the HNSW build)
+  --no-audio              skip the audio tower throughput
+  --results <file>        where to write the results (default bench/RESULTS.md)
+  --no-results            do not write a results file`;
 
-function formatAudio(a: AudioBench): string {
-  return [
-    `audio embedding (${a.model.clap}, ${a.model.dtype}; ${a.tracks} tracks, ${a.windows} windows):`,
-    line('decode/track', a.decodeMs),
-    line('embed/clip', a.embed.msPerClip),
-    `  throughput   ${a.embed.windowsPerSec} windows/s, ${a.embed.clipsPerSec} clips/s (worker); build loop ${a.pipeline.tracksPerSec} tracks/s`,
-    ...(a.split ? [`  per window   log-mel ${a.split.melMsPerWindow} ms, ONNX ${a.split.onnxMsPerWindow} ms`] : []),
-  ].join('\n');
+function intList(name: string, raw: string | undefined, fallback: number[], min: number): number[] {
+  if (raw === undefined) return fallback;
+  if (raw.trim() === 'none') return [];
+  const values = raw.split(',').map((part) => intOption(name, part.trim(), min)!);
+  if (values.length === 0) throw new UserError(`--${name} needs a comma-separated list of whole numbers.`);
+  return values;
 }
 
 export async function benchCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      index: { type: 'string' },
+      models: { type: 'string', default: 'tiny' },
+      json: { type: 'boolean', default: false },
       queries: { type: 'string' },
       warmup: { type: 'string' },
-      k: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'throughput-queries': { type: 'string' },
+      jamendo: { type: 'string' },
+      index: { type: 'string' },
+      'faiss-sizes': { type: 'string' },
       'no-audio': { type: 'boolean', default: false },
+      results: { type: 'string' },
+      'no-results': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,16 +71,23 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     return 0;
   }
   const config = loadConfig();
-  const runtime = modelRuntime(config);
-  const retrieval = await benchRetrieval({
-    indexDir: resolveIndexDir(values.index, config),
-    runtime,
-    candidates: config.retrieval.candidates,
-    queries: intOption('queries', values.queries, 1) ?? 120,
-    warmup: intOption('warmup', values.warmup, 0) ?? 5,
-    k: intOption('k', values.k, 1) ?? 5,
+  const report = await runBench(config, {
+    models: values.models,
+    ...(values.index ? { indexDir: resolveIndexDir(values.index, config) } : {}),
+    jamendoDir: path.resolve(values.jamendo ?? DEFAULT_JAMENDO),
+    queries: intOption('queries', values.queries, 1) ?? 500,
+    warmup: intOption('warmup', values.warmup, 0) ?? 20,
+    concurrency: intList('concurrency', values.concurrency, [1, 4, 16], 1),
+    throughputQueries: intOption('throughput-queries', values['throughput-queries'], 1) ?? 200,
+    faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
+    audio: !values['no-audio'],
+    onProgress: (line) => io.err(`bench: ${line}`),
   });
-  const audio = values['no-audio'] ? null : await benchAudio({ runtime, split: true });
-  io.out(values.json ? JSON.stringify({ retrieval, audio }) : [formatRetrieval(retrieval), ...(audio ? ['', formatAudio(audio)] : [])].join('\n'));
+  if (!values['no-results']) {
+    const file = path.resolve(values.results ?? DEFAULT_RESULTS);
+    await writeResults(file, report, `npm run bench -- ${argv.join(' ')}`.trim());
+    io.err(`bench: results written to ${path.relative(process.cwd(), file) || file}`);
+  }
+  io.out(values.json ? JSON.stringify(report) : formatReport(report));
   return 0;
 }

@@ -33,6 +33,34 @@ export function minTrainingRows(factory: string): number {
 }
 
 /**
+ * Training rows per IVF list, and the floor for any trained factory. faiss's own k-means keeps at
+ * most 256 points per centroid (so PQ codebooks, 256 centroids each, see ≤ 65,536 rows) and wants
+ * ≥ 39; 64 per IVF list is well inside that and keeps training fast at a million rows.
+ */
+const TRAIN_ROWS_PER_LIST = 64;
+const TRAIN_ROWS_FLOOR = 65_536;
+/** faiss-node takes training data as one plain JS array, and V8 refuses arrays of ~134M numbers. */
+const MAX_TRAIN_VALUES = 100_663_296; // 262,144 rows of 384 dimensions
+
+/** Most rows a factory is trained on; larger catalogs are trained on an evenly spaced sample. */
+export function maxTrainingRows(factory: string, dim: number): number {
+  const ivf = /IVF(\d+)/i.exec(factory);
+  const wanted = Math.max(TRAIN_ROWS_FLOOR, TRAIN_ROWS_PER_LIST * Number(ivf?.[1] ?? 0), minTrainingRows(factory));
+  return Math.max(minTrainingRows(factory), Math.min(wanted, Math.floor(MAX_TRAIN_VALUES / dim)));
+}
+
+/** Every row when there are at most `max`, else `max` rows evenly spaced over the whole matrix. */
+function trainingSample(vectors: Matrix, max: number): Float32Array {
+  if (vectors.rows <= max) return vectors.data.subarray(0, vectors.rows * vectors.dim);
+  const out = new Float32Array(max * vectors.dim);
+  for (let i = 0; i < max; i++) {
+    const r = Math.floor((i * vectors.rows) / max);
+    out.set(vectors.data.subarray(r * vectors.dim, (r + 1) * vectors.dim), i * vectors.dim);
+  }
+  return out;
+}
+
+/**
  * Inner-product search over L2-normalized vectors with faiss. `Flat` (exact) by default; any
  * faiss factory string (`HNSW32`, `IVF1024,PQ32`, …) by option, trained when the type needs it.
  * The `.faiss` file is faiss's own format, so Python's `faiss.read_index` reads it.
@@ -74,7 +102,7 @@ export class VectorIndex {
         );
       }
       try {
-        index.train(Array.from(vectors.data));
+        index.train(Array.from(trainingSample(vectors, maxTrainingRows(factory, vectors.dim))));
       } catch (err) {
         throw new VectorIndexError(
           `training "${factory}" on ${vectors.rows} vectors failed: ${(err as Error).message} ` +

@@ -1,0 +1,30 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { r3 } from './stats.ts';
+
+const RESOLUTION_MS = 1;
+
+export interface LagFigures {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Timer ticks measured (about one per millisecond of wall time when the loop keeps up). */
+  samples: number;
+}
+
+/**
+ * Measures how late this thread's event loop runs while `work` does (a timer sampled every
+ * millisecond): the delay a Discord heartbeat or interaction would see behind our own work.
+ */
+export async function withEventLoopLag<T>(work: () => Promise<T>): Promise<{ result: T; lag: LagFigures }> {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  try {
+    const result = await work();
+    histogram.disable();
+    // The histogram holds the intervals between ticks of a 1 ms timer: lag is what exceeds 1 ms.
+    const ms = (ns: number) => r3(Math.max(0, ns / 1e6 - RESOLUTION_MS));
+    return { result, lag: { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), samples: histogram.count } };
+  } finally {
+    histogram.disable();
+  }
+}

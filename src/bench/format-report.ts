@@ -1,0 +1,67 @@
+import type { FaissScalingEntry } from './faiss-scaling.ts';
+import type { BenchReport } from './run-bench.ts';
+import type { Summary } from './stats.ts';
+
+const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(2));
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: readonly string[], align: readonly ('l' | 'r')[]) => [
+  row(cells),
+  row(align.map((a) => (a === 'l' ? '---' : '---:'))),
+];
+const latency = (name: string, s: Summary) => row([name, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.mean), s.n]);
+
+function servingTables(r: BenchReport): string[] {
+  const st = r.stages;
+  return [
+    ...header(['stage (ms)', 'p50', 'p95', 'p99', 'mean', 'n'], ['l', 'r', 'r', 'r', 'r', 'r']),
+    latency('tokenize + SBERT text embedding', st.textEmbed),
+    latency(`FAISS search, top ${r.index.factory === 'Flat' ? '300 (Flat)' : `300 (${r.index.factory})`}`, st.search),
+    latency('CLAP text embedding', st.clapTextEmbed),
+    latency('rerank', st.rerank),
+    latency('**end to end, uncached** (bot path)', r.endToEnd),
+    latency('**cache hit** (bot path)', r.cacheHit),
+    '',
+    ...header(['concurrency', 'queries/s', 'latency p50 (ms)', 'latency p95 (ms)', 'event-loop lag p99 (ms)', 'lag max (ms)'], ['r', 'r', 'r', 'r', 'r', 'r']),
+    ...r.throughput.map((t) => row([t.concurrency, t.queriesPerSec, ms(t.latency.p50), ms(t.latency.p95), ms(t.eventLoopLag.p99Ms), ms(t.eventLoopLag.maxMs)])),
+  ];
+}
+
+function faissTable(entries: readonly FaissScalingEntry[]): string[] {
+  if (entries.length === 0) return ['(FAISS scaling not run)'];
+  const params = (e: FaissScalingEntry) =>
+    [e.searchParams.efSearch !== undefined ? `efSearch ${e.searchParams.efSearch}` : '', e.searchParams.nprobe !== undefined ? `nprobe ${e.searchParams.nprobe}` : '']
+      .filter(Boolean)
+      .join(', ') || '—';
+  return [
+    ...header(['vectors', 'index', 'search params', 'p50 (ms)', 'p95 (ms)', 'recall@300', 'memory (MB)', 'build (s)'], ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r']),
+    ...entries.map((e) =>
+      row([e.size.toLocaleString('en-US'), e.factory, params(e), ms(e.p50Ms), ms(e.p95Ms), e.recallAt300.toFixed(4), e.memoryMb.toFixed(1), (e.buildMs / 1000).toFixed(1)]),
+    ),
+  ];
+}
+
+/** The report as Markdown: the human table of `npm run bench`, also the body of bench/RESULTS.md. */
+export function formatReport(r: BenchReport): string {
+  const m = r.machine;
+  const b = r.build;
+  const mark = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**missed**');
+  return [
+    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${m.cpu}, ${m.cores} cores (${m.simd.join(', ') || 'no SIMD flags read'}), ${m.memoryGb} GiB, ${m.platform}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}.`,
+    `Models: ${r.models.sbertId} + ${r.models.clapId} (${r.models.dtype}, ORT_THREADS ${r.models.threads || 'default'}) from ${r.models.label === 'tiny' || r.models.label === 'full' ? `the generated "${r.models.label}" set` : r.models.label}.`,
+    `Index: ${r.index.name}, ${r.index.tracks.toLocaleString('en-US')} tracks, ${r.index.factory}, ${r.index.mode}. Cache: ${r.cache}.`,
+    '',
+    `Cold start ${r.coldStartMs} ms (index load ${r.coldStart.indexMs} ms and worker + models ${r.coldStart.modelsMs} ms, in parallel). Peak RSS of the serving process ${Math.round(r.peakRssMb)} MB.`,
+    '',
+    ...servingTables(r),
+    '',
+    `Index build: ${b.captionsPerSec === null ? 'not run (--index given)' : `${b.captionsPerSec} captions/s (SBERT over ${b.tracks} captions + tags in ${b.textSeconds} s; whole build ${b.totalSeconds} s)`}.` +
+      (b.audio
+        ? ` Audio: ${b.audio.clipsPerSec} clips/s, ${b.audio.windowsPerSec} windows/s (${b.audio.model} audio tower; clip p50 ${ms(b.audio.msPerClip.p50)} ms${b.audio.onnxMsPerWindow !== undefined ? `; per window log-mel ${b.audio.melMsPerWindow} ms, ONNX ${b.audio.onnxMsPerWindow} ms` : ''}; build loop with decoding ${b.audio.tracksPerSecBuildLoop} tracks/s).`
+        : ' Audio: not run.'),
+    '',
+    ...faissTable(r.faiss),
+    '',
+    ...header(['target', 'goal', 'measured', ''], ['l', 'r', 'r', 'l']),
+    ...r.targets.map((t) => row([t.name, t.target, t.value === null ? '—' : `${t.value < 1 ? ms(t.value) : Math.round(t.value * 100) / 100} ${t.unit}`, mark(t.met)])),
+  ].join('\n');
+}

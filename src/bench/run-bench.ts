@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type Config, modelRuntime } from '../config.ts';
+import type { ModelRuntime } from '../retrieval/recommender-service.ts';
+import { benchAudio } from './audio-bench.ts';
+import { buildBenchIndex } from './bench-index.ts';
+import { type BenchModels, resolveBenchModels } from './bench-models.ts';
+import { benchFaissScaling, type FaissScalingEntry } from './faiss-scaling.ts';
+import { describeMachine, type Machine } from './machine.ts';
+import { MODEL_SETS } from '../models/model-sets.ts';
+import { runServingBench } from './run-serving-bench.ts';
+import type { ServingBench } from './serving-bench.ts';
+import type { Summary } from './stats.ts';
+import { checkTargets, type TargetCheck } from './targets.ts';
+
+export interface BenchOptions {
+  /** `tiny`, `full` or a real models folder. */
+  models: string;
+  /** Bench this index instead of building the MTG-Jamendo one (no text build figure then). */
+  indexDir?: string;
+  jamendoDir: string;
+  queries: number;
+  warmup: number;
+  concurrency: number[];
+  throughputQueries: number;
+  /** Empty: no FAISS scaling run. */
+  faissSizes: number[];
+  audio: boolean;
+  onProgress: (line: string) => void;
+}
+
+export interface BuildFigures {
+  tracks: number | null;
+  /** SBERT over every track's caption and tags, through the build's worker. */
+  captionsPerSec: number | null;
+  textSeconds: number | null;
+  totalSeconds: number | null;
+  /** CLAP audio tower over 10-s windows (synthesized tracks), in the encoder worker. */
+  audio: { model: string; clipsPerSec: number; windowsPerSec: number; msPerClip: Summary; tracksPerSecBuildLoop: number; melMsPerWindow?: number; onnxMsPerWindow?: number } | null;
+}
+
+/** Everything `npm run bench` reports (the `--json` object). */
+export interface BenchReport {
+  startedAt: string;
+  durationSec: number;
+  machine: Machine;
+  models: BenchModels & { dtype: string; threads: number };
+  index: ServingBench['index'];
+  cache: string;
+  coldStartMs: number;
+  coldStart: ServingBench['coldStart'];
+  stages: ServingBench['stages'];
+  endToEnd: Summary;
+  cacheHit: Summary;
+  throughput: ServingBench['throughput'];
+  eventLoopLagP99Ms: number;
+  peakRssMb: number;
+  build: BuildFigures;
+  faiss: FaissScalingEntry[];
+  targets: TargetCheck[];
+}
+
+export async function runBench(config: Config, o: BenchOptions): Promise<BenchReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  // An existing index brings its own models (its manifest names them): only their folder is chosen.
+  const chosen = o.indexDir ? null : await resolveBenchModels(o.models, config, o.onProgress);
+  const modelsDir = chosen?.modelsDir ?? (o.models in MODEL_SETS ? config.models.dir : path.resolve(o.models));
+  const runtime: ModelRuntime = { ...modelRuntime(config), modelsDir, allowRemote: false };
+  const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
+  try {
+    let indexDir = o.indexDir;
+    let build: BuildFigures = { tracks: null, captionsPerSec: null, textSeconds: null, totalSeconds: null, audio: null };
+    if (!indexDir) {
+      o.onProgress(`building the bench index: MTG-Jamendo catalog from ${o.jamendoDir}, ${chosen!.sbertId} (${runtime.dtype})`);
+      const built = await buildBenchIndex({ jamendoDir: o.jamendoDir, workDir: work, sbertModel: chosen!.sbertId, clapModel: chosen!.clapId, runtime });
+      indexDir = built.indexDir;
+      build = { ...build, tracks: built.tracks, captionsPerSec: built.text.captionsPerSec, textSeconds: built.text.seconds, totalSeconds: built.totalSeconds };
+    }
+    o.onProgress(`serving: cold start, ${o.queries} prompts per stage, end to end and cached, concurrency ${o.concurrency.join('/')}`);
+    const serving = await runServingBench({
+      indexDir,
+      runtime,
+      queries: o.queries,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      throughputQueries: o.throughputQueries,
+    });
+    const models: BenchModels = chosen ?? {
+      label: `index ${serving.index.name}`,
+      modelsDir,
+      sbertId: serving.models.text,
+      clapId: serving.models.clap ?? '',
+    };
+    if (o.audio && models.clapId) {
+      o.onProgress(`audio: ${models.clapId} audio tower on synthesized tracks`);
+      const a = await benchAudio({ runtime, clapModel: models.clapId, sbertModel: models.sbertId, split: true });
+      build.audio = {
+        model: a.model.clap,
+        clipsPerSec: a.embed.clipsPerSec,
+        windowsPerSec: a.embed.windowsPerSec,
+        msPerClip: a.embed.msPerClip,
+        tracksPerSecBuildLoop: a.pipeline.tracksPerSec,
+        ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
+      };
+    }
+    const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, onProgress: o.onProgress }) : [];
+    return {
+      startedAt: started.toISOString(),
+      durationSec: Math.round((performance.now() - t0) / 1000),
+      machine: describeMachine(),
+      models: { ...models, dtype: runtime.dtype, threads: runtime.threads },
+      index: serving.index,
+      cache: serving.cache,
+      coldStartMs: serving.coldStartMs,
+      coldStart: serving.coldStart,
+      stages: serving.stages,
+      endToEnd: serving.endToEnd,
+      cacheHit: serving.cacheHit,
+      throughput: serving.throughput,
+      eventLoopLagP99Ms: serving.eventLoopLagP99Ms,
+      peakRssMb: serving.peakRssMb,
+      build,
+      faiss,
+      targets: checkTargets({
+        endToEnd: serving.endToEnd,
+        cacheHit: serving.cacheHit,
+        eventLoopLagP99Ms: serving.eventLoopLagP99Ms,
+        indexLoadMs: serving.coldStart.indexMs,
+        captionsPerSec: build.captionsPerSec,
+      }),
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../src/bench/run-bench.ts';
+import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
+const root = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
+const jamendo = path.join(root, 'jamendo');
+const results = path.join(root, 'RESULTS.md');
+const TRACKS = 400;
+
+/** The first tracks of the real MTG-Jamendo files: the bench's build path on a catalog it can embed quickly. */
+async function jamendoSubset(): Promise<void> {
+  await mkdir(jamendo, { recursive: true });
+  for (const f of ['metadata_base.csv', 'captions.csv']) {
+    const lines = (await readFile(path.join(DATA, f), 'utf8')).split('\n');
+    await writeFile(path.join(jamendo, f), `${lines.slice(0, TRACKS + 1).join('\n')}\n`);
+  }
+  await copyFile(path.join(DATA, 'tag_map.json'), path.join(jamendo, 'tag_map.json'));
+}
+
+describe.runIf(existsSync(DATA))('npm run bench', () => {
+  let report: BenchReport;
+  let stderr = '';
+  beforeAll(async () => {
+    await ensureGeneratedModels();
+    await jamendoSubset();
+    const args = ['bench', '--models', 'tiny', '--json', '--queries', '30', '--warmup', '3', '--concurrency', '1,4', '--throughput-queries', '24'];
+    const r = await runCli(
+      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--no-audio', '--results', results],
+      { MODELS_DIR, LOG_LEVEL: 'warn' },
+      300_000,
+    );
+    stderr = r.stderr;
+    expect(r.code, r.stderr).toBe(0);
+    report = JSON.parse(r.stdout);
+  }, 320_000);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('prints one JSON object with every figure of the contract', () => {
+    for (const key of ['endToEnd', 'cacheHit'] as const) {
+      expect(report[key].p50).toBeGreaterThan(0);
+      expect(report[key].p95).toBeGreaterThanOrEqual(report[key].p50);
+      expect(report[key].n).toBe(30);
+    }
+    expect(Object.keys(report.stages).sort()).toEqual(['clapTextEmbed', 'rerank', 'search', 'textEmbed']);
+    for (const s of Object.values(report.stages)) {
+      expect(s.n).toBe(30);
+      expect(s.p99).toBeGreaterThanOrEqual(s.p50);
+    }
+    expect(report.throughput.map((t) => t.concurrency)).toEqual([1, 4]);
+    for (const t of report.throughput) {
+      expect(t.queries).toBe(24);
+      expect(t.queriesPerSec).toBeGreaterThan(0);
+      expect(t.eventLoopLag.samples).toBeGreaterThan(0);
+    }
+    expect(report.eventLoopLagP99Ms).toBe(report.throughput[1]!.eventLoopLag.p99Ms);
+    expect(report.peakRssMb).toBeGreaterThan(50);
+    expect(report.coldStartMs).toBeGreaterThan(0);
+    expect(report.coldStart.indexMs).toBeGreaterThan(0);
+  });
+
+  it('builds the bench index from the catalog through the real path and reports its throughput', () => {
+    expect(report.index).toMatchObject({ tracks: TRACKS, factory: 'Flat', mode: 'two-stage' });
+    expect(report.build.tracks).toBe(TRACKS);
+    expect(report.build.captionsPerSec).toBeGreaterThan(0);
+    expect(report.models).toMatchObject({ label: 'tiny', sbertId: 'cratedigger/tiny-sbert', clapId: 'cratedigger/tiny-clap' });
+  });
+
+  it('measures FAISS scaling against exact search', () => {
+    const kinds = report.faiss.map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['flat', 'hnsw']));
+    for (const e of report.faiss) {
+      expect(e.size).toBe(3000);
+      expect(e.p50Ms).toBeGreaterThan(0);
+      expect(e.memoryMb).toBeGreaterThan(0);
+      expect(e.recallAt300).toBeGreaterThan(0);
+      expect(e.recallAt300).toBeLessThanOrEqual(1);
+    }
+    expect(report.faiss.find((e) => e.kind === 'flat')?.recallAt300).toBe(1);
+  });
+
+  it('writes the run, the machine and the targets to the results file', async () => {
+    const text = await readFile(results, 'utf8');
+    expect(text).toContain('<!-- bench:tiny:start -->');
+    expect(text).toContain(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores`);
+    expect(text).toMatch(/\| end to end, uncached, p50 \| ≤ 25 ms \|/);
+    expect(text).toContain('"endToEnd"');
+    expect(stderr).toMatch(/bench: results written to /);
+  });
+
+  it('says what is wrong for bad options, without a stack trace', async () => {
+    const bad = await runCli(['bench', '--models', 'nowhere/at/all', '--no-results'], { MODELS_DIR });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--models nowhere\/at\/all is neither a model set \(tiny, full\) nor an existing folder/);
+    const list = await runCli(['bench', '--concurrency', '1,x'], { MODELS_DIR });
+    expect(list.code).toBe(2);
+    expect(list.stderr).toMatch(/--concurrency must be a whole number/);
+    expect(bad.stderr + list.stderr).not.toMatch(/\n\s+at /);
+  });
+});
