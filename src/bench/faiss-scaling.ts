@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.ts';
 import { readSearchParams, type SearchParams } from '../retrieval/faiss-search-params.ts';
@@ -102,18 +99,10 @@ function checkOptions(o: FaissScalingOptions): void {
   }
 }
 
-/** Bytes and stored search parameters of an index, from its file (faiss-node's toBuffer leaks a copy). */
+/** Bytes and stored search parameters of an index. */
 function serialized(index: VectorIndex): { bytes: number; searchParams: SearchParams } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'faiss-scaling-'));
-  try {
-    const file = path.join(dir, 'index.faiss');
-    index.write(file);
-    const bytes = statSync(file).size;
-    const searchParams = /HNSW|IVF/i.test(index.factory) ? readSearchParams(readFileSync(file)) : {};
-    return { bytes, searchParams };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const buf = index.toBytes();
+  return { bytes: buf.length, searchParams: /HNSW|IVF/i.test(index.factory) ? readSearchParams(buf) : {} };
 }
 
 function overlap(found: readonly number[], exact: ReadonlySet<number>): number {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import faiss from 'faiss-node';
 import { applySearchParams, readSearchParams, type SearchParams } from './faiss-search-params.ts';
 import type { Matrix } from './matrix.ts';
@@ -61,6 +63,22 @@ function trainingSample(vectors: Matrix, max: number): Float32Array {
 }
 
 /**
+ * The index in faiss's file format. Through a temporary file, not faiss-node's `toBuffer()`:
+ * that one never frees its intermediate copy (measured: +30 MB of RSS per call on a 30 MB index,
+ * 1.7 GB per call on a million-vector HNSW).
+ */
+function serializedBytes(index: faiss.Index): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cratedigger-faiss-'));
+  try {
+    const file = path.join(dir, 'index.faiss');
+    index.write(file);
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Inner-product search over L2-normalized vectors with faiss. `Flat` (exact) by default; any
  * faiss factory string (`HNSW32`, `IVF1024,PQ32`, …) by option, trained when the type needs it.
  * The `.faiss` file is faiss's own format, so Python's `faiss.read_index` reads it.
@@ -81,7 +99,7 @@ export class VectorIndex {
 
   /** Search-time parameters stored in the index (HNSW efSearch, IVF nprobe); empty for Flat. */
   get searchParams(): SearchParams {
-    return readSearchParams(this.index.toBuffer());
+    return readSearchParams(serializedBytes(this.index));
   }
 
   static build(vectors: Matrix, factory = 'Flat', params: SearchParams = DEFAULT_SEARCH_PARAMS): VectorIndex {
@@ -134,8 +152,13 @@ export class VectorIndex {
 
   /** A copy of this index with other search parameters (efSearch, nprobe). */
   withSearchParams(params: SearchParams): VectorIndex {
-    const buf = applySearchParams(this.index.toBuffer(), params);
+    const buf = applySearchParams(serializedBytes(this.index), params);
     return new VectorIndex(faiss.Index.fromBuffer(buf), this.factory);
+  }
+
+  /** The `.faiss` file's bytes. */
+  toBytes(): Buffer {
+    return serializedBytes(this.index);
   }
 
   write(file: string): void {
