@@ -1,3 +1,4 @@
+import './util/openmp-env.ts'; // first: before faiss-node loads
 import { once } from 'node:events';
 import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

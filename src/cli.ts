@@ -2,6 +2,7 @@
  * Command-line entry points: `tsx src/cli.ts <command> [args]`, wrapped by npm scripts
  * (`npm run recommend -- …`, `npm run index -- …`, …).
  */
+import './util/openmp-env.ts'; // first: before faiss-node loads
 import dotenv from 'dotenv';
 import { runCatalogCommand } from './catalog/catalog-command.ts';
 import { benchCommand } from './cli/bench-command.ts';

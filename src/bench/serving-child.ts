@@ -2,6 +2,7 @@
  * Entry of the serving benchmark's own process (started by run-serving-bench.ts): reads its
  * options from argv as JSON, prints the figures as one JSON line on stdout.
  */
+import '../util/openmp-env.ts'; // first: before faiss-node loads
 import dotenv from 'dotenv';
 import { loadConfig } from '../config.ts';
 import { benchServing, type ServingBenchOptions } from './serving-bench.ts';
