@@ -6,7 +6,7 @@ import { importPythonArtifacts, PYTHON_FILES } from '../indexing/import-python.t
 import { type CommandIo, processIo } from './run-command.ts';
 
 export const IMPORT_PYTHON_USAGE = `Usage: npm run import-python -- --dir <prototype output dir> [--out embeddings/<name>] [--name <name>]
-                              [--catalog <catalog.csv with credits>] [--sbert-model <id>] [--clap-model <id>] [--factory Flat]
+                              [--catalog <catalog.csv with credits>] [--sbert-model <id>] [--clap-model <id>] [--factory Flat|HNSW32|…]
 
 Reads the Python prototype's ${Object.values(PYTHON_FILES).join(', ')}
 (clap_audio_embs.npy may be a raw float32 memmap without a header) and writes an index folder that
@@ -25,7 +25,7 @@ export async function importPythonCommand(argv: string[], io: CommandIo = proces
       catalog: { type: 'string' },
       'sbert-model': { type: 'string' },
       'clap-model': { type: 'string' },
-      factory: { type: 'string', default: 'Flat' },
+      factory: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,7 +44,7 @@ export async function importPythonCommand(argv: string[], io: CommandIo = proces
     clapModel: values['clap-model'] ?? config.models.clap,
     modelsDir: config.models.dir,
     dtype: config.models.dtype,
-    factory: values.factory,
+    ...(values.factory ? { factory: values.factory } : {}),
     creditsCatalog: values.catalog,
   });
   for (const w of report.warnings) io.err(`import-python: warning: ${w}`);

@@ -11,7 +11,7 @@ import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders
 import { createMatrix, type Matrix } from '../retrieval/matrix.ts';
 import type { ModelRuntime } from '../retrieval/recommender-service.ts';
 import type { SearchParams } from '../retrieval/faiss-search-params.ts';
-import { VectorIndex } from '../retrieval/vector-index.ts';
+import { defaultFactoryFor, VectorIndex } from '../retrieval/vector-index.ts';
 import { createProgress } from './progress.ts';
 
 export interface BuildIndexOptions {
@@ -19,7 +19,8 @@ export interface BuildIndexOptions {
   outDir: string;
   /** Shown in results and the bot's footer; defaults to the folder name. */
   name?: string;
-  factory: string;
+  /** faiss factory string; default by catalog size (defaultFactoryFor). */
+  factory?: string;
   searchParams?: SearchParams;
   sbertModel: string;
   runtime: ModelRuntime;
@@ -78,7 +79,7 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
   const encoders = await (opts.startEncoders ?? startEncoderWorker)(spec);
   try {
     const textEmbeddings = await embedCatalogTexts(encoders.text, tracks, opts);
-    const textIndex = VectorIndex.build(textEmbeddings, opts.factory, opts.searchParams);
+    const textIndex = VectorIndex.build(textEmbeddings, opts.factory ?? defaultFactoryFor(tracks.length), opts.searchParams);
     const audio = opts.audio ? await opts.audio.embed(tracks, encoders) : null;
     const clapDim = audio?.embeddings.dim ?? null;
     const fingerprint = async (id: string) => (await modelFingerprint(opts.runtime.modelsDir, id)) ?? undefined;

@@ -14,7 +14,7 @@ import { writeIndexFolder } from '../retrieval/artifacts/write-index.ts';
 import { modelOutputDim } from '../retrieval/encoders/model-dims.ts';
 import type { ModelDtype } from '../retrieval/encoders/types.ts';
 import { type Matrix, norm, normalizeInPlace, row } from '../retrieval/matrix.ts';
-import { VectorIndex } from '../retrieval/vector-index.ts';
+import { defaultFactoryFor, VectorIndex } from '../retrieval/vector-index.ts';
 
 /** The artifacts written by the prototype's compute_embedds.py and compute_clap_audio_emb.py. */
 export const PYTHON_FILES = {
@@ -226,7 +226,7 @@ export async function importPythonArtifacts(o: ImportPythonOptions): Promise<Imp
     tracks,
     models: { text: ref(o.sbertModel, textDim), clap: ref(o.clapModel, audio.dim) },
     textEmbeddings: text,
-    textIndex: VectorIndex.build(text, o.factory ?? 'Flat'),
+    textIndex: VectorIndex.build(text, o.factory ?? defaultFactoryFor(text.rows)),
     audio: {
       embeddings: audio,
       mask,
