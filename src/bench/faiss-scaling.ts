@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.ts';
 import { readSearchParams, type SearchParams } from '../retrieval/faiss-search-params.ts';
 import { type Matrix, row } from '../retrieval/matrix.ts';
-import { VectorIndex } from '../retrieval/vector-index.ts';
+import { DEFAULT_SEARCH_PARAMS, VectorIndex } from '../retrieval/vector-index.ts';
 import { summarize } from './stats.ts';
 import { clusteredVectors } from './synthetic-vectors.ts';
 
@@ -22,6 +22,8 @@ export interface FaissScalingOptions {
   seed?: number;
   /** One line per step. */
   onProgress?: (line: string) => void;
+  /** Extra HNSW efSearch values to measure on each HNSW index built (recall vs latency). */
+  efSearchSweep?: number[];
   /** Index types per size and dimension; defaultFaissFactories when absent. */
   factories?: (size: number, dim: number) => FactoryChoice[];
 }
@@ -111,6 +113,22 @@ function overlap(found: readonly number[], exact: ReadonlySet<number>): number {
   return n;
 }
 
+/** Single-query latency and mean recall against the exact top-k, over every held-out query. */
+function measureSearch(index: VectorIndex, queries: Matrix, exact: readonly Set<number>[], k: number) {
+  const nq = queries.rows;
+  for (let q = 0; q < Math.min(WARMUP_QUERIES, nq); q++) index.search(row(queries, q), k);
+  const latencies: number[] = [];
+  let found = 0;
+  for (let q = 0; q < nq; q++) {
+    const q0 = performance.now();
+    const hits = index.search(row(queries, q), k);
+    latencies.push(performance.now() - q0);
+    found += overlap(hits.ids, exact[q]!);
+  }
+  const lat = summarize(latencies);
+  return { p50Ms: lat.p50, p95Ms: lat.p95, recallAt300: Math.round((found / (nq * k)) * 10_000) / 10_000 };
+}
+
 /** Lets progress lines reach the terminal between long synchronous faiss calls. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -150,34 +168,26 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
         const truthIndex = kind === 'flat' ? index : VectorIndex.build(base, 'Flat');
         exact = truthIndex.searchBatch(queries, kk).map((h) => new Set(h.ids));
       }
-      const { bytes, searchParams } = serialized(index);
-
-      for (let q = 0; q < Math.min(WARMUP_QUERIES, nq); q++) index.search(row(queries, q), kk);
-      const latencies: number[] = [];
-      let found = 0;
-      for (let q = 0; q < nq; q++) {
-        const q0 = performance.now();
-        const hits = index.search(row(queries, q), kk);
-        latencies.push(performance.now() - q0);
-        found += overlap(hits.ids, exact[q]!);
+      const { bytes } = serialized(index);
+      // HNSW is also measured at each extra efSearch (same graph: only the stored parameter changes).
+      const sweep = kind === 'hnsw' ? (o.efSearchSweep ?? []).filter((ef) => ef !== DEFAULT_SEARCH_PARAMS.efSearch) : [];
+      for (const searched of [index, ...sweep.map((efSearch) => index.withSearchParams({ efSearch }))]) {
+        const entry: FaissScalingEntry = {
+          size,
+          kind,
+          factory,
+          searchParams: serialized(searched).searchParams,
+          buildMs: Math.round(buildMs),
+          memoryMb: Math.round((bytes / 2 ** 20) * 10) / 10,
+          ...measureSearch(searched, queries, exact, kk),
+        };
+        entries.push(entry);
+        const params = entry.searchParams.efSearch ? ` (efSearch ${entry.searchParams.efSearch})` : '';
+        progress(
+          `faiss ${size} ${factory}${params}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
+            `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${kk} ${entry.recallAt300}`,
+        );
       }
-      const lat = summarize(latencies);
-      const entry: FaissScalingEntry = {
-        size,
-        kind,
-        factory,
-        searchParams,
-        buildMs: Math.round(buildMs),
-        memoryMb: Math.round((bytes / 2 ** 20) * 10) / 10,
-        p50Ms: lat.p50,
-        p95Ms: lat.p95,
-        recallAt300: Math.round((found / (nq * kk)) * 10_000) / 10_000,
-      };
-      entries.push(entry);
-      progress(
-        `faiss ${size} ${factory}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
-          `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${kk} ${entry.recallAt300}`,
-      );
       // faiss-node frees a native index when its wrapper is collected; none outlives this iteration.
       await tick();
     }

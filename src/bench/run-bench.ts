@@ -27,6 +27,8 @@ export interface BenchOptions {
   throughputQueries: number;
   /** Empty: no FAISS scaling run. */
   faissSizes: number[];
+  /** Extra HNSW efSearch values measured on each HNSW index of the scaling run. */
+  efSearchSweep: number[];
   audio: boolean;
   onProgress: (line: string) => void;
 }
@@ -106,7 +108,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
         ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
       };
     }
-    const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, onProgress: o.onProgress }) : [];
+    const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];
     return {
       startedAt: started.toISOString(),
       durationSec: Math.round((performance.now() - t0) / 1000),
