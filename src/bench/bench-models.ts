@@ -13,7 +13,7 @@ export interface BenchModels {
   clapId: string;
 }
 
-const isSetName = (s: string): s is ModelSetName => Object.hasOwn(MODEL_SETS, s);
+export const isSetName = (s: string): s is ModelSetName => Object.hasOwn(MODEL_SETS, s);
 
 /**
  * `--models tiny|full|<dir>`: a generated set (written to the models folder when missing, about

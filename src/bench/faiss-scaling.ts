@@ -168,15 +168,19 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
         const truthIndex = kind === 'flat' ? index : VectorIndex.build(base, 'Flat');
         exact = truthIndex.searchBatch(queries, kk).map((h) => new Set(h.ids));
       }
-      const { bytes } = serialized(index);
+      const { bytes, searchParams } = serialized(index);
       // HNSW is also measured at each extra efSearch (same graph: only the stored parameter changes).
       const sweep = kind === 'hnsw' ? (o.efSearchSweep ?? []).filter((ef) => ef !== DEFAULT_SEARCH_PARAMS.efSearch) : [];
-      for (const searched of [index, ...sweep.map((efSearch) => index.withSearchParams({ efSearch }))]) {
+      const variants = [
+        { searched: index, params: searchParams },
+        ...sweep.map((efSearch) => ({ searched: index.withSearchParams({ efSearch }), params: { ...searchParams, efSearch } })),
+      ];
+      for (const { searched, params: variantParams } of variants) {
         const entry: FaissScalingEntry = {
           size,
           kind,
           factory,
-          searchParams: serialized(searched).searchParams,
+          searchParams: variantParams,
           buildMs: Math.round(buildMs),
           memoryMb: Math.round((bytes / 2 ** 20) * 10) / 10,
           ...measureSearch(searched, queries, exact, kk),

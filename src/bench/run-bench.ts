@@ -6,10 +6,9 @@ import { type Config, modelRuntime } from '../config.ts';
 import type { ModelRuntime } from '../retrieval/recommender-service.ts';
 import { benchAudio } from './audio-bench.ts';
 import { buildBenchIndex } from './bench-index.ts';
-import { type BenchModels, resolveBenchModels } from './bench-models.ts';
+import { type BenchModels, isSetName, resolveBenchModels } from './bench-models.ts';
 import { benchFaissScaling, type FaissScalingEntry } from './faiss-scaling.ts';
 import { describeMachine, type Machine } from './machine.ts';
-import { MODEL_SETS } from '../models/model-sets.ts';
 import { runServingBench } from './run-serving-bench.ts';
 import type { ServingBench } from './serving-bench.ts';
 import type { Summary } from './stats.ts';
@@ -69,7 +68,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
   const t0 = performance.now();
   // An existing index brings its own models (its manifest names them): only their folder is chosen.
   const chosen = o.indexDir ? null : await resolveBenchModels(o.models, config, o.onProgress);
-  const modelsDir = chosen?.modelsDir ?? (o.models in MODEL_SETS ? config.models.dir : path.resolve(o.models));
+  const modelsDir = chosen?.modelsDir ?? (isSetName(o.models) ? config.models.dir : path.resolve(o.models));
   const runtime: ModelRuntime = { ...modelRuntime(config), modelsDir, allowRemote: false };
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
   try {

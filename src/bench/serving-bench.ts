@@ -7,7 +7,7 @@ import { CACHE_NAMESPACES, type BotContext, type CachedResults } from '../contex
 import { createLogger } from '../logger.ts';
 import { row } from '../retrieval/matrix.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
-import { firstStage } from '../retrieval/recommender.ts';
+import { firstStage, fusionWeight } from '../retrieval/recommender.ts';
 import { type LoadTimings, type ModelRuntime, openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
 import { rerank } from '../retrieval/rerank.ts';
 import { type LagFigures, withEventLoopLag } from './event-loop-lag.ts';
@@ -61,7 +61,7 @@ type ServingContext = Pick<BotContext, 'config' | 'recommender' | 'results' | 'l
 async function stageTimings(service: RecommenderService, config: Config, prompts: readonly string[]) {
   const stages = { textEmbed: [] as number[], search: [] as number[], clapTextEmbed: [] as number[], rerank: [] as number[] };
   const { index, encoders } = service.engine();
-  const textWeight = config.retrieval.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
+  const textWeight = fusionWeight(config.retrieval, index);
   for (const prompt of prompts) {
     const query = normalizePrompt(prompt, config.retrieval.maxPromptChars);
     const [text, textMs] = await timed(() => encoders.text.embed([query]));

@@ -77,6 +77,11 @@ export function indexInfo(index: LoadedIndex): IndexInfo {
   return { name: index.manifest.name, tracks: index.tracks.length, version: index.manifest.version, dir: index.dir };
 }
 
+/** TEXT_WEIGHT when set, else the index's recommendation (manifest `scoring`), else 0 (CLAP only). */
+export function fusionWeight(settings: Pick<RecommenderSettings, 'textWeight'>, index: LoadedIndex): number {
+  return settings.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
+}
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /**
@@ -115,7 +120,7 @@ export async function recommendWith(
   await turns?.take();
   const t3 = performance.now();
 
-  const textWeight = settings.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
+  const textWeight = fusionWeight(settings, index);
   const ranked = rerank(candidates, clapVec, twoStage ? index.audio : null, textWeight).slice(0, k);
   const results: Recommendation[] = ranked.map((c, i) => {
     const track = index.tracks[c.row]!;
