@@ -9,8 +9,9 @@ cd "$root"
 say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 # 1. System packages: faiss (the binding links it), BLAS/LAPACK, ffmpeg (audio), redis (cache backend,
-#    tests), and Debian's Python faiss + numpy (tests check interoperability with the prototype).
-apt_packages=(libfaiss-dev libopenblas0-pthread libblas-dev liblapack-dev ffmpeg redis-server python3-faiss python3-numpy)
+#    tests), Debian's Python faiss + numpy (tests check interoperability with the prototype), and
+#    WordNet (index builds read it for the tag lexicon's synonyms).
+apt_packages=(libfaiss-dev libopenblas0-pthread libblas-dev liblapack-dev ffmpeg redis-server python3-faiss python3-numpy wordnet-base)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for p in "${apt_packages[@]}"; do
