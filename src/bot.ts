@@ -47,7 +47,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const ctx = await createContext(config, logger);
   const s = ctx.recommender.status();
   logger.info(
-    { index: s.name, version: s.version, tracks: s.tracks, mode: s.mode, models: s.models, cache: ctx.cache.label, ms: Math.round(performance.now() - t0) },
+    { index: s.name, version: s.version, tracks: s.tracks, mode: s.mode, firstStage: s.firstStage, models: s.models, cache: ctx.cache.label, ms: Math.round(performance.now() - t0) },
     'recommender ready',
   );
   const client = createClient(config);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
+import { definedOnly } from './util/defined-only.ts';
+import { FIRST_STAGES, type FirstStageScoring, FUSIONS } from './retrieval/scoring.ts';
 
 /** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
 export const DEFAULT_SBERT_MODEL = 'Xenova/all-MiniLM-L6-v2';
@@ -41,6 +43,11 @@ const envSchema = z.object({
 
   CANDIDATES: withDefault(int(1, 10_000), 300),
   TEXT_WEIGHT: opt(z.coerce.number().min(0).max(1)),
+  FIRST_STAGE: opt(z.enum(FIRST_STAGES)),
+  QUERY_UNDERSTANDING: opt(bool),
+  FUSION: opt(z.enum(FUSIONS)),
+  LEXICAL_WEIGHT: opt(z.coerce.number().min(0).max(1)),
+  TAG_BOOST: opt(z.coerce.number().min(0).max(10)),
   MAX_PROMPT_CHARS: withDefault(int(10, 4000), DEFAULT_MAX_PROMPT_CHARS),
 
   KEYV_URL: opt(z.string()),
@@ -81,8 +88,11 @@ export interface Config {
     allowRemote: boolean;
   };
   index: { embeddingsDir: string; name: string; dir: string };
-  /** textWeight undefined: the served index's recommendation, else 0 (CLAP only). */
-  retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number };
+  /**
+   * textWeight undefined: the served index's recommendation, else 0 (CLAP only). firstStage: only
+   * what the environment sets; the rest comes from the index, then the defaults (retrieval/scoring.ts).
+   */
+  retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number; firstStage: Partial<FirstStageScoring> };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
   audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
@@ -130,7 +140,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       allowRemote: e.ALLOW_REMOTE_MODELS,
     },
     index: { embeddingsDir, name: e.INDEX_NAME, dir: path.join(embeddingsDir, e.INDEX_NAME) },
-    retrieval: { candidates: e.CANDIDATES, textWeight: e.TEXT_WEIGHT, maxPromptChars: e.MAX_PROMPT_CHARS },
+    retrieval: {
+      candidates: e.CANDIDATES,
+      textWeight: e.TEXT_WEIGHT,
+      maxPromptChars: e.MAX_PROMPT_CHARS,
+      firstStage: definedOnly({
+        kind: e.FIRST_STAGE,
+        understanding: e.QUERY_UNDERSTANDING,
+        fusion: e.FUSION,
+        lexicalWeight: e.LEXICAL_WEIGHT,
+        tagBoost: e.TAG_BOOST,
+      }),
+    },
     cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
     audio: { root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined, previewCacheDir: abs(e.PREVIEW_CACHE_DIR), previewSeconds: e.PREVIEW_SECONDS },
     bot: { pages: e.RESULT_PAGES },

@@ -17,6 +17,8 @@ export interface CachedResults {
   indexName: string;
   indexVersion: string;
   results: Recommendation[];
+  /** The tags the prompt named and ruled out, in words (absent in entries cached before it existed). */
+  understood?: string;
 }
 
 /**

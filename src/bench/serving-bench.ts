@@ -7,7 +7,9 @@ import { CACHE_NAMESPACES, type BotContext, type CachedResults } from '../contex
 import { createLogger } from '../logger.ts';
 import { row } from '../retrieval/matrix.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
-import { firstStage, fusionWeight } from '../retrieval/recommender.ts';
+import { firstStageScoring, fusionWeight } from '../retrieval/recommender.ts';
+import { runFirstStage } from '../retrieval/first-stage.ts';
+import { understandQuery } from '../retrieval/query/understand.ts';
 import { type LoadTimings, type ModelRuntime, openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
 import { rerank } from '../retrieval/rerank.ts';
 import { type LagFigures, withEventLoopLag } from './event-loop-lag.ts';
@@ -62,11 +64,15 @@ async function stageTimings(service: RecommenderService, config: Config, prompts
   const stages = { textEmbed: [] as number[], search: [] as number[], clapTextEmbed: [] as number[], rerank: [] as number[] };
   const { index, encoders } = service.engine();
   const textWeight = fusionWeight(config.retrieval, index);
+  const scoring = firstStageScoring(config.retrieval, index);
   for (const prompt of prompts) {
     const query = normalizePrompt(prompt, config.retrieval.maxPromptChars);
     const [text, textMs] = await timed(() => encoders.text.embed([query]));
     let s = performance.now();
-    const candidates = firstStage(index, row(text, 0), config.retrieval.candidates);
+    // The search stage: query understanding, then dense and lexical search and their fusion.
+    const understanding = scoring.understanding && index.lexical ? understandQuery(query, index.lexical.lexicon) : null;
+    const q = { textVec: row(text, 0), text: understanding?.searchText ?? query, understanding };
+    const candidates = runFirstStage(index, q, scoring, config.retrieval.candidates);
     stages.search.push(performance.now() - s);
     stages.textEmbed.push(textMs);
     if (encoders.clapText && index.audio) {

@@ -10,6 +10,7 @@ import { buildAudioIndex } from '../indexing/audio/build-audio-index.ts';
 import { isBuildInterrupted } from '../indexing/audio/interrupted.ts';
 import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
 import { createProgress } from '../indexing/progress.ts';
+import { addLexicalStage } from '../indexing/lexical/add-lexical-stage.ts';
 import { readManifest } from '../retrieval/artifacts/load-index.ts';
 import { modelFingerprint } from '../retrieval/encoders/model-files.ts';
 import { INDEX_FILES, indexMode } from '../retrieval/artifacts/manifest.ts';
@@ -55,6 +56,12 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
   const outDir = path.join(config.index.embeddingsDir, DEFAULT_INDEX_NAME);
   const stale = values.force ? 'rebuild asked (--force)' : await defaultIndexStaleReason(outDir, config.models.dir);
   if (!stale) {
+    // Built before the lexical stage: add it in place (a second; nothing is re-embedded).
+    if (!(await readManifest(outDir)).lexical) {
+      const m = await addLexicalStage(outDir);
+      io.out(`default index present: ${outDir}; lexical stage added (version ${m.version})`);
+      return 0;
+    }
     io.out(`default index present: ${outDir}`);
     return 0;
   }

@@ -11,13 +11,20 @@ import { prebuildPreviews } from '../indexing/audio/previews.ts';
 import { EXIT_INTERRUPTED, stopOnSignals } from '../indexing/audio/stop-on-signals.ts';
 import { type IndexManifest, indexMode } from '../retrieval/artifacts/manifest.ts';
 import { type CommandIo, processIo } from './run-command.ts';
+import { describeLexicon, lexicalOptions } from './lexical-options.ts';
+import { addLexicalStage } from '../indexing/lexical/add-lexical-stage.ts';
+import { resolveIndexDir } from './resolve-index.ts';
 
 export const INDEX_USAGE = `Usage: npm run index -- --catalog <catalog.csv> [--out embeddings/<name>] [--name <name>]
+       npm run index -- --add-lexical <index dir|name> [--tag-map tag_map.json]
                       [--factory Flat|HNSW32|IVF1024,PQ32np|…] [--ef-search N] [--nprobe N]
-                      [--sbert-model <id>] [--audio-root <dir> [--clap-model <id>] [--previews]] [--quiet]
+                      [--sbert-model <id>] [--audio-root <dir> [--clap-model <id>] [--previews]]
+                      [--tag-map tag_map.json] [--no-lexical] [--quiet]
 
 Embeds each track's caption and tags with the SBERT model, builds the faiss index, and writes the
-index folder atomically. Without --factory: Flat (exact) up to 50,000 tracks, HNSW32 above
+index folder atomically, with the lexical stage (BM25F over captions, keywords and tags, and the
+tag lexicon that query understanding reads; --tag-map adds the catalog's tag aliases to it;
+--no-lexical builds a dense-only index). Without --factory: Flat (exact) up to 50,000 tracks, HNSW32 above
 (recall@300 ≥ 0.95 at a few ms per query; see the README's Performance section). Models load from MODELS_DIR (see .env.example).
 
 With --audio-root, also embeds each track's audio (catalog paths under that folder, e.g.
@@ -25,7 +32,10 @@ MTG-Jamendo's 48/948.mp3) with the CLAP model (default CLAP_MODEL; the generated
 cratedigger/tiny-clap): the index then reranks by sound (two-stage). Progress is saved in
 <out>.partial/ as it goes: after Ctrl-C or a crash, the same command resumes. Files that are
 missing, unreadable or silent are listed in <out>/audio_failures.csv. --previews also makes the
-preview clips (PREVIEW_CACHE_DIR) the bot attaches.`;
+preview clips (PREVIEW_CACHE_DIR) the bot attaches.
+
+--add-lexical adds (or rebuilds) the lexical stage of an existing index in place, from its tracks:
+for indexes built before it, or imported from the Python prototype. Nothing is re-embedded.`;
 
 export async function indexCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
@@ -41,12 +51,22 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
       'clap-model': { type: 'string' },
       'audio-root': { type: 'string' },
       previews: { type: 'boolean', default: false },
+      'tag-map': { type: 'string' },
+      'no-lexical': { type: 'boolean', default: false },
+      'add-lexical': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     io.out(INDEX_USAGE);
+    return 0;
+  }
+  if (values['add-lexical']) {
+    const dir = resolveIndexDir(values['add-lexical'], loadConfig());
+    const started = Date.now();
+    const manifest = await addLexicalStage(dir, await lexicalOptions(values['tag-map']));
+    io.out(`Added the lexical stage to ${dir}: ${manifest.lexical!.terms} terms, tag lexicon ${describeLexicon(manifest)}, version ${manifest.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
     return 0;
   }
   if (!values.catalog) throw new UserError('--catalog <catalog.csv> is required.', 'Make one with `npm run catalog -- demo --out demo/catalog.csv`.');
@@ -67,11 +87,12 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     sbertModel: values['sbert-model'] ?? config.models.sbert,
     runtime: modelRuntime(config),
     silent: values.quiet,
+    lexical: values['no-lexical'] ? (false as const) : await lexicalOptions(values['tag-map']),
   };
 
   const wrote = (manifest: IndexManifest) =>
     io.out(
-      `Wrote ${outDir}: ${manifest.catalog.tracks} tracks, ${manifest.textIndex.factory}, ${indexMode(manifest)}, version ${manifest.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+      `Wrote ${outDir}: ${manifest.catalog.tracks} tracks, ${manifest.textIndex.factory}, ${indexMode(manifest)}, ${manifest.lexical ? `lexical stage with tag lexicon ${describeLexicon(manifest)}` : 'no lexical stage'}, version ${manifest.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
     );
   if (!audioRoot) {
     wrote(await buildIndex(common));

@@ -5,6 +5,7 @@ import { resultCacheKey } from '../cache/result-key.ts';
 import type { BotContext, CachedResults } from '../context.ts';
 import { keptResults, toEntry, type ResultView } from '../discord/result-view.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
+import { describeUnderstood } from '../retrieval/recommender.ts';
 
 export const DEFAULT_COUNT = 5;
 export const MAX_COUNT = 10;
@@ -67,6 +68,7 @@ export async function runQuery(ctx: Pick<BotContext, 'recommender' | 'results' |
       indexName: result.index.name,
       indexVersion: result.index.version,
       results: result.results,
+      understood: describeUnderstood(result.understood),
     } satisfies CachedResults;
     ctx.logger.debug({ timings: result.timings, candidates: result.candidates }, 'recommender timings');
     await ctx.results.set(q.key, hit);
@@ -82,6 +84,7 @@ export async function runQuery(ctx: Pick<BotContext, 'recommender' | 'results' |
     latencyMs,
     cached,
     preview: null,
+    understood: hit.understood || null,
   };
   ctx.logger.info(
     { prompt: hit.query, count: q.count, results: hit.results.length, mode: hit.mode, index: hit.indexName, cached, ms: Math.round(latencyMs) },

@@ -49,7 +49,7 @@ export async function reloadTarget(arg: string | null, config: Config, servingDi
 export function reloadSummary(report: ReloadReport): string {
   const s = report.status;
   const models = report.modelsReloaded ? ', models reloaded' : '';
-  return `✅ Now serving **${s.name}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, loaded in ${report.loadMs} ms${models}. Cached results were cleared.`;
+  return `✅ Now serving **${s.name}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, first stage ${s.firstStage}, loaded in ${report.loadMs} ms${models}. Cached results were cleared.`;
 }
 
 export const reload = {

@@ -28,7 +28,7 @@ export const CONSOLE_HELP =
 export async function runConsole(ctx: BotContext, io: { input: Readable; output: Writable }): Promise<void> {
   const write = (text: string) => io.output.write(`${text}\n`);
   const status = ctx.recommender.status();
-  write(`Index "${status.name}": ${status.tracks} tracks, ${status.mode}. ${CONSOLE_HELP}`);
+  write(`Index "${status.name}": ${status.tracks} tracks, ${status.mode}, first stage ${status.firstStage}. ${CONSOLE_HELP}`);
   const rl = createInterface({ input: io.input, output: io.output, terminal: false });
   let view: ResultView | null = null;
   let page = 0;

@@ -49,12 +49,13 @@ export function fieldValue(e: TrackEntry, budget: number): string {
     .filter(Boolean)
     .join(' · ');
   const tags = tagLine(e);
+  const matched = e.matched?.length ? `matched: ${escapeText(e.matched.join(' · '))}` : '';
   const scores = scoreLine(e);
-  const fixed = [head, tags, scores].filter(Boolean);
+  const fixed = [head, tags, matched, scores].filter(Boolean);
   const used = fixed.reduce((n, l) => n + l.length + 1, 0);
   const room = Math.min(CAPTION_CHARS, budget - used - 2);
   const caption = e.caption.trim() && room >= 12 ? escapedExcerpt(e.caption.replace(/\s+/g, ' ').trim(), room) : '';
-  const lines = [head, tags, caption ? `*${caption}*` : '', scores].filter(Boolean);
+  const lines = [head, tags, matched, caption ? `*${caption}*` : '', scores].filter(Boolean);
   return truncate(lines.join('\n'), Math.max(1, budget));
 }
 
@@ -67,6 +68,7 @@ export function fieldName(e: TrackEntry): string {
 export function describeView(view: ResultView, empty: boolean): string {
   const lines = [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
   if (view.filter) lines.push(`Filters: ${escapedExcerpt(view.filter, 300)}`);
+  if (view.understood) lines.push(`Understood: ${escapedExcerpt(view.understood, 300)}`);
   if (view.preview) lines.push(truncate(view.preview, 400));
   if (empty) lines.push('No tracks matched. Try other words, or fewer filters.');
   return lines.join('\n');

@@ -7,6 +7,7 @@ export function renderPageText(view: ResultView, page: number): string {
   const p = clampPage(view, page);
   const lines = [`"${truncate(view.prompt, 200)}"`];
   if (view.filter) lines.push(`Filters: ${view.filter}`);
+  if (view.understood) lines.push(`Understood: ${view.understood}`);
   if (view.preview) lines.push(view.preview);
   lines.push('');
   const entries = pageEntries(view, p);
@@ -15,6 +16,7 @@ export function renderPageText(view: ResultView, page: number): string {
     lines.push(`${String(e.rank).padStart(2)}. ${truncate(entryLabel(e), 70)}${dur}  ${scoreLine(e)}`);
     const tags = [e.mood, e.genre, e.instrument].flat();
     if (tags.length) lines.push(`    ${truncate(tags.join(', '), 90)}`);
+    if (e.matched?.length) lines.push(`    matched: ${e.matched.join(' · ')}`);
     if (e.caption.trim()) lines.push(`    ${truncate(e.caption.replace(/\s+/g, ' ').trim(), 90)}`);
     if (e.url) lines.push(`    ${e.url}`);
   }

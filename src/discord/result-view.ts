@@ -21,6 +21,8 @@ export interface TrackEntry {
   score: number;
   textScore: number;
   audioScore: number | null;
+  /** Tags the prompt named that this track carries (absent in page state saved before they existed). */
+  matched?: string[];
 }
 
 /** Everything a results message shows, for any page. The page model the embed and the console render. */
@@ -37,6 +39,8 @@ export interface ResultView {
   cached: boolean;
   /** What happened to the top track's preview clip, in one line; null when not applicable. */
   preview: string | null;
+  /** The tags the prompt named and ruled out ("calm · piano · not voice"); null when none. */
+  understood?: string | null;
 }
 
 export function toEntry(r: Recommendation): TrackEntry {
@@ -56,6 +60,7 @@ export function toEntry(r: Recommendation): TrackEntry {
     score: r.score,
     textScore: r.textScore,
     audioScore: r.audioScore,
+    ...(r.matchedTags?.length ? { matched: [...r.matchedTags] } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ import type { ModelRuntime } from '../retrieval/recommender-service.ts';
 import type { SearchParams } from '../retrieval/faiss-search-params.ts';
 import { defaultFactoryFor, VectorIndex } from '../retrieval/vector-index.ts';
 import { createProgress } from './progress.ts';
+import { DEFAULT_FIRST_STAGE } from '../retrieval/scoring.ts';
+import { buildLexicalStage, type LexicalStageOptions } from './lexical/build-lexical-stage.ts';
 
 export interface BuildIndexOptions {
   catalogFile: string;
@@ -37,6 +39,8 @@ export interface BuildIndexOptions {
   startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
   /** Fusion weight to recommend to servers of this index (TEXT_WEIGHT still wins when set). */
   scoring?: IndexManifest['scoring'];
+  /** The lexical stage (BM25F + tag lexicon), on by default; false builds a dense-only index. */
+  lexical?: LexicalStageOptions | false;
 }
 
 /** Embeds every track's combined text (caption | tags: …) in batches, with a progress bar; rows in catalog order. */
@@ -66,6 +70,16 @@ export async function embedCatalogTexts(
 }
 
 /**
+ * What the index recommends to its servers: the caller's (the demo's text weight), plus the
+ * first-stage weights chosen on the evaluation's dev half when it has a lexical stage.
+ */
+export function recommendedScoring(given: IndexManifest['scoring'], hasLexical: boolean): IndexManifest['scoring'] {
+  if (!hasLexical) return given;
+  const reason = 'first stage: weights chosen on the dev half of `npm run eval`';
+  return { ...given, firstStage: { ...DEFAULT_FIRST_STAGE }, reason: given ? `${given.reason}; ${reason}` : reason };
+}
+
+/**
  * Builds an index folder from a catalog file: text embeddings → faiss index → (audio) → atomic
  * write. Nothing is written until every part is ready.
  */
@@ -80,6 +94,7 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
   try {
     const textEmbeddings = await embedCatalogTexts(encoders.text, tracks, opts);
     const textIndex = VectorIndex.build(textEmbeddings, opts.factory ?? defaultFactoryFor(tracks.length), opts.searchParams);
+    const lexical = opts.lexical === false ? null : buildLexicalStage(tracks, opts.lexical ?? {});
     const audio = opts.audio ? await opts.audio.embed(tracks, encoders) : null;
     const clapDim = audio?.embeddings.dim ?? null;
     const fingerprint = async (id: string) => (await modelFingerprint(opts.runtime.modelsDir, id)) ?? undefined;
@@ -99,7 +114,8 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
       audio,
       audioRoot: opts.audio?.audioRoot ?? null,
       builtBy: 'cratedigger index',
-      scoring: opts.scoring ?? null,
+      scoring: recommendedScoring(opts.scoring ?? null, lexical !== null),
+      lexical,
     });
   } finally {
     await encoders.dispose();

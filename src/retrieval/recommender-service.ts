@@ -16,8 +16,10 @@ import {
   type RecommendRequest,
   type RecommendResult,
   type RecommenderSettings,
+  firstStageScoring,
   recommendWith,
 } from './recommender.ts';
+import { describeFirstStage } from './scoring.ts';
 
 /** How models load, whatever index needs them. */
 export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'spinWait' | 'allowRemote'>;
@@ -37,6 +39,8 @@ export interface ServingStatus extends IndexInfo {
   models: { text: string; clap: string | null };
   /** How long the serving engine took to load. */
   loaded: LoadTimings;
+  /** The first stage in words; says so when the index has no lexical stage (built before it). */
+  firstStage: string;
 }
 
 export interface ReloadReport {
@@ -170,6 +174,9 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
       manifest: index.manifest,
       models: { text: encoders.text.modelId, clap: encoders.clapText?.modelId ?? null },
       loaded: current.loaded,
+      firstStage: index.lexical
+        ? describeFirstStage(firstStageScoring(opts.settings, index))
+        : 'dense only (this index has no lexical stage: add it with `npm run index -- --add-lexical <index>`)',
     };
   };
 

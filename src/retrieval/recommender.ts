@@ -5,7 +5,10 @@ import type { EncoderSet } from './encoders/encoder-set.ts';
 import { row } from './matrix.ts';
 import { normalizePrompt } from './prompt.ts';
 import type { TurnQueue } from '../util/turn-queue.ts';
-import { type Candidate, rerank } from './rerank.ts';
+import { rerank } from './rerank.ts';
+import { matchedTags, namedTags, runFirstStage, type StageCandidate } from './first-stage.ts';
+import { understandQuery, type QueryUnderstanding, type TagRef } from './query/understand.ts';
+import { describeFirstStage, type FirstStageScoring, resolveFirstStage } from './scoring.ts';
 
 export type RetrievalMode = 'two-stage' | 'text-only';
 
@@ -19,6 +22,14 @@ export interface RecommendRequest {
   accept?: (track: Track) => boolean;
 }
 
+/** What the pipeline understood of a prompt: the tags it names and the ones it rules out. */
+export interface Understood {
+  tags: TagRef[];
+  excluded: TagRef[];
+  /** The text the encoders and the lexical stage read (the prompt without its negations). */
+  searchText: string;
+}
+
 export interface Recommendation {
   rank: number;
   trackId: string;
@@ -27,6 +38,11 @@ export interface Recommendation {
   audioScore: number | null;
   textRank: number;
   audioRank: number | null;
+  /** First-stage parts: cosine with the prompt's embedding, raw BM25F; null when not computed. */
+  denseScore: number | null;
+  lexicalScore: number | null;
+  /** Tags the prompt names that this track carries ("piano", "calm"). */
+  matchedTags: string[];
   track: Track;
 }
 
@@ -55,6 +71,9 @@ export interface RecommendResult {
   results: Recommendation[];
   timings: StageTimings;
   index: IndexInfo;
+  /** The first stage as it ran, in words ("hybrid (convex, lexical 0.5) + tags (boost 0.5)"). */
+  firstStage: string;
+  understood: Understood;
 }
 
 export interface RecommenderSettings {
@@ -65,6 +84,8 @@ export interface RecommenderSettings {
    */
   textWeight?: number;
   maxPromptChars: number;
+  /** First-stage overrides (FIRST_STAGE, LEXICAL_WEIGHT, …); unset fields: the index's, then the defaults. */
+  firstStage?: Partial<FirstStageScoring>;
 }
 
 /** An index with the encoders that embed prompts for it. Swapped as a whole on reload. */
@@ -80,6 +101,21 @@ export function indexInfo(index: LoadedIndex): IndexInfo {
 /** TEXT_WEIGHT when set, else the index's recommendation (manifest `scoring`), else 0 (CLAP only). */
 export function fusionWeight(settings: Pick<RecommenderSettings, 'textWeight'>, index: LoadedIndex): number {
   return settings.textWeight ?? index.manifest.scoring?.textWeight ?? 0;
+}
+
+/** The first-stage scoring for this index: settings, then the index's recommendation, then the defaults. */
+export function firstStageScoring(settings: Pick<RecommenderSettings, 'firstStage'>, index: LoadedIndex): FirstStageScoring {
+  return resolveFirstStage(settings.firstStage, index.manifest.scoring?.firstStage, index.lexical !== null);
+}
+
+/** "calm · piano · not voice": the tags a prompt named and ruled out; empty when none. */
+export function describeUnderstood(u: Pick<Understood, 'tags' | 'excluded'>): string {
+  return [...new Set([...u.tags.map((t) => t.tag), ...u.excluded.map((t) => `not ${t.tag}`)])].join(' · ');
+}
+
+function understood(u: QueryUnderstanding | null, query: string): Understood {
+  const { wanted, excluded } = namedTags(u);
+  return { tags: wanted.flatMap((w) => w.tags), excluded, searchText: u?.searchText ?? query };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -102,18 +138,23 @@ export async function recommendWith(
   const k = Math.max(1, Math.floor(req.k));
   const pool = Math.max(k, Math.floor(req.candidates ?? settings.candidates));
 
+  const scoring = firstStageScoring(settings, index);
+  const understanding = scoring.understanding && index.lexical ? understandQuery(query, index.lexical.lexicon) : null;
+  const searchText = understanding?.searchText ?? query;
+
   const twoStage = index.mode === 'two-stage' && index.audio !== null && encoders.clapText !== null;
+  const needsDense = scoring.kind !== 'lexical' || !index.lexical;
   // Both prompt embeddings are asked for at once: the worker computes CLAP's right after SBERT's,
   // while this thread runs the faiss search, so the search costs no wall time of its own.
-  const textPending = encoders.text.embed([query]);
-  const clapPending = twoStage ? encoders.clapText!.embed([query]) : null;
+  const textPending = needsDense ? encoders.text.embed([searchText]) : null;
+  const clapPending = twoStage ? encoders.clapText!.embed([searchText]) : null;
   clapPending?.catch(() => undefined); // awaited below; a failure of the text stage must not leave it unhandled
 
-  const textVec = row(await textPending, 0);
+  const textVec = textPending ? row(await textPending, 0) : null;
   await turns?.take();
   const t1 = performance.now();
 
-  const candidates = firstStage(index, textVec, pool, req.accept);
+  const candidates = runFirstStage(index, { textVec, text: searchText, understanding }, scoring, pool, req.accept);
   const t2 = performance.now();
 
   const clapVec = clapPending ? row(await clapPending, 0) : null;
@@ -122,8 +163,10 @@ export async function recommendWith(
 
   const textWeight = fusionWeight(settings, index);
   const ranked = rerank(candidates, clapVec, twoStage ? index.audio : null, textWeight).slice(0, k);
+  const stage = new Map<number, StageCandidate>(candidates.map((c) => [c.row, c]));
   const results: Recommendation[] = ranked.map((c, i) => {
     const track = index.tracks[c.row]!;
+    const first = stage.get(c.row);
     return {
       rank: i + 1,
       trackId: track.id,
@@ -132,6 +175,9 @@ export async function recommendWith(
       audioScore: c.audioScore,
       textRank: c.textRank,
       audioRank: c.audioRank,
+      denseScore: first?.denseScore ?? null,
+      lexicalScore: first?.lexicalScore ?? null,
+      matchedTags: matchedTags(track, understanding),
       track,
     };
   });
@@ -149,25 +195,7 @@ export async function recommendWith(
       totalMs: round(t4 - t0),
     },
     index: indexInfo(index),
+    firstStage: describeFirstStage(scoring),
+    understood: understood(understanding, query),
   };
-}
-
-/**
- * Top-`pool` rows by text similarity that `accept` keeps. With a filter the search widens (×4)
- * until `pool` tracks pass or the whole index has been searched.
- */
-export function firstStage(index: LoadedIndex, textVec: Float32Array, pool: number, accept?: (t: Track) => boolean): Candidate[] {
-  const total = index.textIndex.size;
-  let n = Math.min(pool, total);
-  for (;;) {
-    const hits = index.textIndex.search(textVec, n);
-    const out: Candidate[] = [];
-    for (let i = 0; i < hits.ids.length && out.length < pool; i++) {
-      const r = hits.ids[i]!;
-      if (accept && !accept(index.tracks[r]!)) continue;
-      out.push({ row: r, textScore: hits.scores[i]!, textRank: i + 1 });
-    }
-    if (!accept || out.length >= pool || n >= total) return out;
-    n = Math.min(total, n * 4);
-  }
 }

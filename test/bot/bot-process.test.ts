@@ -112,7 +112,7 @@ describe('npm start without a token', () => {
     run.stdin.write('q\n');
     const [code] = await exit;
     expect(code).toBe(0);
-    expect(out).toContain('Index "main": 12 tracks, text-only.');
+    expect(out).toContain('Index "main": 12 tracks, text-only, first stage hybrid');
     expect(out).toMatch(/ 6\. Song \d+ — Artist [A-E]/);
   });
 });

@@ -38,7 +38,7 @@ async function session(lines: string[], end = true): Promise<string> {
 describe('console mode', () => {
   it('renders result pages as text; n and p turn them, within bounds; q quits', async () => {
     const out = await session(['calm piano', 'n', 'n', 'n', 'p', 'q', 'never read']);
-    expect(out).toMatch(/^Index "main": 12 tracks, text-only\. Try it here/);
+    expect(out).toMatch(/^Index "main": 12 tracks, text-only, first stage hybrid .*\. Try it here/);
     const statuses = [...out.matchAll(/^Page (\d)\/3 · text-only · index main · \d+ ms · (fresh|from cache)$/gm)].map((m) => m[1]);
     expect(statuses).toEqual(['1', '2', '3', '2']);
     expect(out).toContain('(this is the last page)');

@@ -149,6 +149,21 @@ describe('renderPageEmbed', () => {
     expect(embed.footer?.text).toBe('Page 1/1 · text-only · index default · 42 ms · from cache');
   });
 
+  it('says what the prompt named and which of it each track carries (embed and console)', () => {
+    const v = view({
+      mode: 'text-only',
+      understood: 'calm · piano · not voice',
+      entries: [entry(0, { audioScore: null, url: undefined, matched: ['calm', 'piano'] }), entry(1, { audioScore: null, url: undefined })],
+    });
+    const embed = renderPageEmbed(v, 0);
+    expect(embed.description!.split('\n')).toContain('Understood: calm · piano · not voice');
+    expect(embed.fields![0]!.value).toBe('3:20\nmood: calm · genre: ambient · instrument: piano\nmatched: calm · piano\n*Caption of track 1.*\nscore 0.900');
+    expect(embed.fields![1]!.value).not.toContain('matched');
+    const text = renderPageText(v, 0);
+    expect(text).toContain('Understood: calm · piano · not voice');
+    expect(text).toContain('    matched: calm · piano');
+  });
+
   it('escapes markdown in the prompt and in catalog text, and links only plain URLs', () => {
     const v = view({
       prompt: '**loud** _drums_ [x](http://evil) `code` > quote',
@@ -263,6 +278,7 @@ describe('small pure helpers', () => {
   it('toEntry keeps what pages show and cuts long captions', () => {
     const rec: Recommendation = {
       rank: 1, trackId: 'track_0000948', score: 0.5, textScore: 0.4, audioScore: null, textRank: 1, audioRank: null,
+      denseScore: 0.4, lexicalScore: null, matchedTags: [],
       track: { id: 'track_0000948', tags: { mood: ['sad'], genre: [], instrument: [] }, caption: 'x'.repeat(1000), keywords: ['k'], license: 'CC BY' },
     };
     const e = toEntry(rec);
@@ -309,8 +325,8 @@ describe('small pure helpers', () => {
   });
 
   it('reloadSummary', () => {
-    const status = { name: 'x', tracks: 3, version: 'v1', dir: '/x', mode: 'text-only' as const, models: { text: 't', clap: null } } as unknown as ServingStatus;
-    expect(reloadSummary({ status, loadMs: 12, modelsReloaded: false })).toBe('✅ Now serving **x** (version v1): 3 tracks, text-only, loaded in 12 ms. Cached results were cleared.');
+    const status = { name: 'x', tracks: 3, version: 'v1', dir: '/x', mode: 'text-only' as const, models: { text: 't', clap: null }, firstStage: 'hybrid' } as unknown as ServingStatus;
+    expect(reloadSummary({ status, loadMs: 12, modelsReloaded: false })).toBe('✅ Now serving **x** (version v1): 3 tracks, text-only, first stage hybrid, loaded in 12 ms. Cached results were cleared.');
   });
 
   it('command definitions pass Discord\'s checks', () => {

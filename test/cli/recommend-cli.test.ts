@@ -24,7 +24,7 @@ beforeAll(async () => {
   const built = await runCli(['index', '--catalog', catalog, '--out', indexDir], env);
   expect(built.stderr).toMatch(/text .* 120\/120 tracks \| [\d.]+\/s \| ETA/); // the progress bar
   expect(built.code).toBe(0);
-  expect(built.stdout).toMatch(/Wrote .*small: 120 tracks, Flat, text-only, version [0-9a-f]{12}/);
+  expect(built.stdout).toMatch(/Wrote .*small: 120 tracks, Flat, text-only, lexical stage with tag lexicon \(\d+ tags, .*\), version [0-9a-f]{12}/);
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -33,7 +33,14 @@ describe('npm run recommend', () => {
     const r = await runCli(['recommend', 'calm piano for a rainy day', '--index', indexDir, '--k', '3', '--json'], env);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['query', 'mode', 'candidates', 'results', 'timings', 'index']);
+    expect(Object.keys(out)).toEqual(['query', 'mode', 'firstStage', 'understood', 'candidates', 'results', 'timings', 'index']);
+    expect(out.firstStage).toMatch(/^hybrid \(convex, lexical [\d.]+\) \+ tags/);
+    // "calm" and "piano" are tags of the demo catalog: recognised, and listed on the tracks that carry them.
+    expect(out.understood.tags).toEqual(expect.arrayContaining([{ category: 'mood', tag: 'calm' }, { category: 'instrument', tag: 'piano' }]));
+    for (const r of out.results) {
+      const carried = [...r.tags.mood, ...r.tags.instrument].filter((t: string) => t === 'calm' || t === 'piano');
+      expect([...r.matchedTags].sort()).toEqual(carried.sort());
+    }
     expect(out).toMatchObject({ query: 'calm piano for a rainy day', mode: 'text-only', index: { name: 'small', tracks: 120 } });
     expect(out.results).toHaveLength(3);
     expect(out.results[0]).toMatchObject({ rank: 1, trackId: expect.stringMatching(/^demo_/), audioScore: null, textRank: 1 });

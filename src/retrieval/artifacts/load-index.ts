@@ -8,6 +8,8 @@ import { VectorIndex } from '../vector-index.ts';
 import { IndexError } from './index-error.ts';
 import { type IndexManifest, INDEX_FILES, indexMode, manifestSchema } from './manifest.ts';
 import { decodeNpy, type NpyArray } from './npy.ts';
+import { LexicalIndex } from '../lexical/lexical-index.ts';
+import { TagLexicon, tagLexiconSchema } from '../query/tag-lexicon.ts';
 
 export interface LoadedAudio {
   embeddings: Matrix;
@@ -38,6 +40,13 @@ export interface LoadedIndex {
   audio: LoadedAudio | null;
   /** Absolute audio root recorded at build time, if any. */
   audioRoot: string | null;
+  /** The lexical stage and the tag lexicon; null for indexes built without them (dense only). */
+  lexical: LoadedLexical | null;
+}
+
+export interface LoadedLexical {
+  index: LexicalIndex;
+  lexicon: TagLexicon;
 }
 
 /** What the running models produce; a loaded index must agree. */
@@ -170,7 +179,40 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
     audio = loadedAudio({ rows: n, dim: a.dim, data: emb.data as Float32Array }, mask.data as Uint8Array);
   }
   const audioRoot = manifest.audioRoot === null ? null : path.resolve(root, manifest.audioRoot);
-  return { dir: root, manifest, mode: indexMode(manifest), tracks, textEmbeddings, textIndex, audio, audioRoot };
+  const lexical = manifest.lexical ? await loadLexical(root, manifest.lexical, tracks) : null;
+  return { dir: root, manifest, mode: indexMode(manifest), tracks, textEmbeddings, textIndex, audio, audioRoot, lexical };
+}
+
+/** The lexical index and tag lexicon, checked against the manifest and the tracks. */
+async function loadLexical(root: string, want: NonNullable<IndexManifest['lexical']>, tracks: readonly Track[]): Promise<LoadedLexical> {
+  const file = path.join(root, INDEX_FILES.lexicalIndex);
+  let index: LexicalIndex;
+  try {
+    index = LexicalIndex.fromBytes(await readRequired(root, INDEX_FILES.lexicalIndex));
+  } catch (err) {
+    if (err instanceof IndexError) throw err;
+    throw new IndexError(file, (err as Error).message);
+  }
+  const got = { docs: index.docCount, terms: index.termCount, postings: index.postingCount };
+  for (const [key, value] of Object.entries(got) as [keyof typeof got, number][]) {
+    if (value !== want[key]) throw new IndexError(file, `${value} ${key}, the manifest says ${want[key]}`);
+  }
+  if (index.docCount !== tracks.length) throw new IndexError(file, `${index.docCount} documents for ${tracks.length} tracks`);
+
+  const lexiconFile = path.join(root, INDEX_FILES.tagLexicon);
+  let json: unknown;
+  try {
+    json = JSON.parse((await readRequired(root, INDEX_FILES.tagLexicon)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof IndexError) throw err;
+    throw new IndexError(lexiconFile, `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = tagLexiconSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new IndexError(lexiconFile, `not a tag lexicon (${issue.path.join('.') || '(root)'}: ${issue.message})`);
+  }
+  return { index, lexicon: new TagLexicon(parsed.data) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { FIRST_STAGES, FUSIONS } from '../scoring.ts';
 
 export const INDEX_FORMAT = 'cratedigger-index';
 export const INDEX_FORMAT_VERSION = 1;
@@ -13,6 +14,8 @@ export const INDEX_FILES = {
   audioEmbeddings: 'audio_embeddings.npy',
   audioMask: 'audio_mask.npy',
   audioReport: 'audio_failures.csv',
+  lexicalIndex: 'lexical.bin',
+  tagLexicon: 'tag_lexicon.json',
 } as const;
 
 const modelRef = z.object({
@@ -22,6 +25,19 @@ const modelRef = z.object({
   /** modelFingerprint() of the folder used at build time; absent for imported embeddings. */
   fingerprint: z.string().optional(),
 });
+
+/** How the first stage combines its parts; every field optional (built-in defaults fill the rest). */
+const firstStageScoring = z
+  .object({
+    kind: z.enum(FIRST_STAGES),
+    understanding: z.boolean(),
+    fusion: z.enum(FUSIONS),
+    lexicalWeight: z.number().min(0).max(1),
+    rrfK: z.number().positive(),
+    tagTermWeight: z.number().min(0),
+    tagBoost: z.number().min(0),
+  })
+  .partial();
 
 export const manifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
@@ -68,10 +84,31 @@ export const manifestSchema = z.object({
    */
   audioRoot: z.string().nullable().default(null),
   /**
-   * Scoring the index recommends when TEXT_WEIGHT is not set: the embedded default, whose CLAP
-   * model is an untrained stand-in, asks for text and audio fused; real indexes leave it null.
+   * The lexical stage (files `lexical.bin` and `tag_lexicon.json`): BM25F parameters and sizes,
+   * checked against the files on load. Null for indexes built before it (they serve dense only).
    */
-  scoring: z.object({ textWeight: z.number().min(0).max(1), reason: z.string() }).nullable().default(null),
+  lexical: z
+    .object({
+      docs: z.number().int().positive(),
+      terms: z.number().int().nonnegative(),
+      postings: z.number().int().nonnegative(),
+      fieldWeights: z.record(z.string(), z.number().nonnegative()),
+      k1: z.number().positive(),
+      b: z.number().min(0).max(1),
+      /** Forms the tag lexicon knows per resource (tags, aliases, rules, wordnet, …). */
+      lexicon: z.record(z.string(), z.number().int().nonnegative()),
+    })
+    .nullable()
+    .default(null),
+  /**
+   * Scoring the index recommends where settings say nothing: `textWeight` (the embedded default,
+   * whose CLAP model is an untrained stand-in, asks for text and audio fused; real indexes leave it
+   * out) and the first stage's fusion, chosen on the evaluation's dev half.
+   */
+  scoring: z
+    .object({ textWeight: z.number().min(0).max(1).optional(), firstStage: firstStageScoring.optional(), reason: z.string() })
+    .nullable()
+    .default(null),
 });
 
 export type IndexManifest = z.infer<typeof manifestSchema>;

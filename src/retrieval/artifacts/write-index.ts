@@ -7,6 +7,8 @@ import type { Matrix } from '../matrix.ts';
 import type { VectorIndex } from '../vector-index.ts';
 import { type IndexManifest, INDEX_FILES, INDEX_FORMAT, INDEX_FORMAT_VERSION, contentVersion, type ModelRef } from './manifest.ts';
 import { boolNpy, encodeNpy, float32Npy } from './npy.ts';
+import type { LexicalIndex } from '../lexical/lexical-index.ts';
+import type { TagLexiconData } from '../query/tag-lexicon.ts';
 
 export interface AudioEmbeddings {
   embeddings: Matrix;
@@ -31,6 +33,8 @@ export interface IndexContent {
   audioRoot?: string | null;
   /** Recommended fusion weight (see the manifest's `scoring`). */
   scoring?: IndexManifest['scoring'];
+  /** The lexical stage; absent: a dense-only index. */
+  lexical?: { index: LexicalIndex; lexicon: TagLexiconData } | null;
 }
 
 export function buildManifest(content: IndexContent, dir: string, createdAt = new Date()): IndexManifest {
@@ -58,6 +62,17 @@ export function buildManifest(content: IndexContent, dir: string, createdAt = ne
     },
     builtBy: content.builtBy,
     audioRoot: content.audioRoot ? path.relative(path.resolve(dir), path.resolve(content.audioRoot)) || '.' : null,
+    lexical: content.lexical
+      ? {
+          docs: content.lexical.index.docCount,
+          terms: content.lexical.index.termCount,
+          postings: content.lexical.index.postingCount,
+          fieldWeights: { ...content.lexical.index.fieldWeights },
+          k1: content.lexical.index.params.k1,
+          b: content.lexical.index.params.b,
+          lexicon: content.lexical.lexicon.resources,
+        }
+      : null,
     scoring: content.scoring ?? null,
   };
   return { ...parts, name: content.name, version: contentVersion(parts) };
@@ -75,6 +90,9 @@ export async function writeIndexFolder(dir: string, content: IndexContent): Prom
   if (content.audio && (content.audio.embeddings.rows !== n || content.audio.mask.length !== n)) {
     throw new Error(`audio parts disagree with ${n} tracks`);
   }
+  if (content.lexical && content.lexical.index.docCount !== n) {
+    throw new Error(`lexical index has ${content.lexical.index.docCount} documents for ${n} tracks`);
+  }
   const manifest = buildManifest(content, dir);
   const target = path.resolve(dir);
   await mkdir(path.dirname(target), { recursive: true });
@@ -91,6 +109,10 @@ export async function writeIndexFolder(dir: string, content: IndexContent): Prom
       await writeFile(file(INDEX_FILES.audioEmbeddings), encodeNpy(float32Npy(n, a.embeddings.dim, a.embeddings.data)));
       await writeFile(file(INDEX_FILES.audioMask), encodeNpy(boolNpy(a.mask)));
       if (a.failureReport !== undefined) await writeFile(file(INDEX_FILES.audioReport), a.failureReport);
+    }
+    if (content.lexical) {
+      await writeFile(file(INDEX_FILES.lexicalIndex), content.lexical.index.toBytes());
+      await writeFile(file(INDEX_FILES.tagLexicon), `${JSON.stringify(content.lexical.lexicon)}\n`);
     }
     // The manifest goes last: a folder with a manifest is a complete folder.
     await writeFile(file(INDEX_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
