@@ -6,6 +6,7 @@ import './util/openmp-env.ts'; // first: before faiss-node loads
 import dotenv from 'dotenv';
 import { runCatalogCommand } from './catalog/catalog-command.ts';
 import { benchCommand } from './cli/bench-command.ts';
+import { evalCommand } from './cli/eval-command.ts';
 import { buildDefaultCommand } from './cli/build-default-command.ts';
 import { importPythonCommand } from './cli/import-python-command.ts';
 import { indexCommand } from './cli/index-command.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,
   bench: benchCommand,
+  eval: evalCommand,
   'import-python': importPythonCommand,
 };
 
