@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeCatalog } from '../catalog/catalog-file.ts';
 import { importJamendoFiles } from '../catalog/jamendo/import-files.ts';
+import { readTagMapFile } from '../catalog/tags.ts';
 import type { Track } from '../catalog/track.ts';
 import { UserError } from '../errors.ts';
 import { buildIndex } from '../indexing/build-index.ts';
@@ -96,6 +97,7 @@ export async function buildBenchIndex(o: BenchIndexOptions): Promise<BenchIndex>
     silent: true,
     startEncoders: timedEncoders,
     audio: { clapModel: o.clapModel, embed: async (ts, encoders) => syntheticAudio(ts, encoders.clapText?.dim ?? encoders.clapAudio!.dim) },
+    lexical: { tagMap: await readTagMapFile(path.join(o.jamendoDir, 'tag_map.json')) },
   });
   const secs = textMs / 1000;
   return {

@@ -15,7 +15,7 @@ function servingTables(r: BenchReport): string[] {
   return [
     ...header(['stage (ms)', 'p50', 'p95', 'p99', 'mean', 'n'], ['l', 'r', 'r', 'r', 'r', 'r']),
     latency('tokenize + SBERT text embedding', st.textEmbed),
-    latency(`FAISS search, top ${r.index.factory === 'Flat' ? '300 (Flat)' : `300 (${r.index.factory})`}`, st.search),
+    latency(`first stage: ${r.index.firstStage ?? 'dense'} — FAISS top 300 (${r.index.factory})${r.index.firstStage?.startsWith('dense') === false ? ', BM25F, fusion' : ''}`, st.search),
     latency('CLAP text embedding', st.clapTextEmbed),
     latency('rerank', st.rerank),
     latency('**end to end, uncached** (bot path)', r.endToEnd),
@@ -23,6 +23,23 @@ function servingTables(r: BenchReport): string[] {
     '',
     ...header(['concurrency', 'queries/s', 'latency p50 (ms)', 'latency p95 (ms)', 'event-loop lag p99 (ms)', 'lag max (ms)'], ['r', 'r', 'r', 'r', 'r', 'r']),
     ...r.throughput.map((t) => row([t.concurrency, t.queriesPerSec, ms(t.latency.p50), ms(t.latency.p95), ms(t.eventLoopLag.p99Ms), ms(t.eventLoopLag.maxMs)])),
+  ];
+}
+
+function lexicalTables(lexical: BenchReport['lexical']): string[] {
+  if (!lexical) return ['(lexical stage not run)'];
+  return [
+    'Lexical libraries on the real catalog, same fields, weights and analyzer (plain word queries, top 300, one at a time):',
+    '',
+    ...header(['library', 'build (ms)', 'serialized (MB)', 'load (ms)', 'query p50 (ms)', 'p95 (ms)'], ['l', 'r', 'r', 'r', 'r', 'r']),
+    ...lexical.libraries.map((e) => row([e.library, e.buildMs, e.fileMb, e.loadMs, ms(e.p50Ms), ms(e.p95Ms)])),
+    '',
+    'Lexical stage by catalog size (synthetic documents from the Jamendo catalog; query = understanding + BM25F top 300):',
+    '',
+    ...header(['documents', 'build (s)', 'lexical.bin (MB)', 'load (ms)', 'memory (MB)', 'terms', 'postings', 'query p50 (ms)', 'p95 (ms)'], ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...lexical.scaling.map((e) =>
+      row([e.size.toLocaleString('en-US'), (e.buildMs / 1000).toFixed(1), e.fileMb, e.loadMs, e.memoryMb, e.terms.toLocaleString('en-US'), e.postings.toLocaleString('en-US'), ms(e.p50Ms), ms(e.p95Ms)]),
+    ),
   ];
 }
 
@@ -60,6 +77,8 @@ export function formatReport(r: BenchReport): string {
         : ' Audio: not run.'),
     '',
     ...faissTable(r.faiss),
+    '',
+    ...lexicalTables(r.lexical ?? null),
     '',
     ...header(['target', 'goal', 'measured', ''], ['l', 'r', 'r', 'l']),
     ...r.targets.map((t) => row([t.name, t.target, t.value === null ? '—' : `${t.value < 1 ? ms(t.value) : Math.round(t.value * 100) / 100} ${t.unit}`, mark(t.met)])),

@@ -8,6 +8,9 @@ import { benchAudio } from './audio-bench.ts';
 import { buildBenchIndex } from './bench-index.ts';
 import { type BenchModels, isSetName, resolveBenchModels } from './bench-models.ts';
 import { benchFaissScaling, type FaissScalingEntry } from './faiss-scaling.ts';
+import { importJamendoFiles } from '../catalog/jamendo/import-files.ts';
+import { compareLexicalLibraries, type LexicalLibraryEntry } from './lexical-libraries.ts';
+import { benchLexicalScaling, type LexicalScalingEntry } from './lexical-scaling.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { runServingBench } from './run-serving-bench.ts';
 import type { ServingBench } from './serving-bench.ts';
@@ -26,6 +29,8 @@ export interface BenchOptions {
   throughputQueries: number;
   /** Empty: no FAISS scaling run. */
   faissSizes: number[];
+  /** Lexical stage sizes (synthetic documents from the Jamendo catalog); empty: no lexical run. */
+  lexicalSizes: number[];
   /** Extra HNSW efSearch values measured on each HNSW index of the scaling run. */
   efSearchSweep: number[];
   audio: boolean;
@@ -60,6 +65,7 @@ export interface BenchReport {
   peakRssMb: number;
   build: BuildFigures;
   faiss: FaissScalingEntry[];
+  lexical: { libraries: LexicalLibraryEntry[]; scaling: LexicalScalingEntry[] } | null;
   targets: TargetCheck[];
 }
 
@@ -108,6 +114,15 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
       };
     }
     const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];
+    let lexical: BenchReport['lexical'] = null;
+    if (o.lexicalSizes.length > 0) {
+      const { tracks } = await importJamendoFiles({ metadata: [path.join(o.jamendoDir, 'metadata_base.csv')], captions: path.join(o.jamendoDir, 'captions.csv') });
+      o.onProgress(`lexical stage: libraries at ${tracks.length} tracks, then ${o.lexicalSizes.join(', ')} documents`);
+      lexical = {
+        libraries: await compareLexicalLibraries(tracks),
+        scaling: await benchLexicalScaling({ sizes: o.lexicalSizes, base: tracks, onProgress: o.onProgress }),
+      };
+    }
     return {
       startedAt: started.toISOString(),
       durationSec: Math.round((performance.now() - t0) / 1000),
@@ -125,6 +140,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
       peakRssMb: serving.peakRssMb,
       build,
       faiss,
+      lexical,
       targets: checkTargets({
         endToEnd: serving.endToEnd,
         cacheHit: serving.cacheHit,

@@ -38,7 +38,7 @@ export interface ThroughputLevel {
 }
 
 export interface ServingBench {
-  index: { name: string; tracks: number; mode: string; factory: string };
+  index: { name: string; tracks: number; mode: string; factory: string; firstStage?: string };
   models: { text: string; clap: string | null; dtype: string; threads: number };
   cache: string;
   /** Worker started, models loaded and warm, index read and validated (the two in parallel). */
@@ -165,7 +165,7 @@ export async function benchServing(config: Config, o: ServingBenchOptions): Prom
 
       const status = recommender.status();
       return {
-        index: { name: status.name, tracks: status.tracks, mode: status.mode, factory: status.manifest.textIndex.factory },
+        index: { name: status.name, tracks: status.tracks, mode: status.mode, factory: status.manifest.textIndex.factory, firstStage: status.firstStage },
         models: { text: status.models.text, clap: status.models.clap, dtype: o.runtime.dtype, threads: o.runtime.threads },
         cache: cache.label,
         coldStartMs,

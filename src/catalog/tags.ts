@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { TagCategory, TrackTags } from './track.ts';
 
@@ -78,6 +79,17 @@ export function parseTagMap(text: string, source = 'tag map'): TagMap {
     }
   }
   return maps;
+}
+
+/** Reads and parses a `tag_map.json` file; a UserError says what is wrong. */
+export async function readTagMapFile(file: string): Promise<TagMap> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read the tag map ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give the path of a tag_map.json.');
+  }
+  return parseTagMap(text, file);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

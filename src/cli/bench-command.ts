@@ -37,6 +37,9 @@ serving process; text and audio index build throughput; FAISS scaling on synthet
                           1M takes several minutes, mostly the HNSW build)
   --ef-search-sweep <list> extra HNSW efSearch values measured on the same graphs (default 1536,3072;
                           "none" skips)
+  --lexical-sizes <list>  lexical stage sizes in documents (default 18486,100000,1000000; "none" skips;
+                          synthetic documents made from the Jamendo catalog; 1M takes ~1 min),
+                          with minisearch and wink-bm25-text-search compared on the real catalog
   --no-audio              skip the audio tower throughput
   --results <file>        where to write the results (default bench/RESULTS.md)
   --no-results            do not write a results file`;
@@ -62,6 +65,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       jamendo: { type: 'string' },
       index: { type: 'string' },
       'faiss-sizes': { type: 'string' },
+      'lexical-sizes': { type: 'string' },
       'ef-search-sweep': { type: 'string' },
       'no-audio': { type: 'boolean', default: false },
       results: { type: 'string' },
@@ -83,6 +87,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     concurrency: intList('concurrency', values.concurrency, [1, 4, 16], 1),
     throughputQueries: intOption('throughput-queries', values['throughput-queries'], 1) ?? 200,
     faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
+    lexicalSizes: intList('lexical-sizes', values['lexical-sizes'], DEFAULT_FAISS_SIZES, 1000),
     efSearchSweep: intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1),
     audio: !values['no-audio'],
     onProgress: (line) => io.err(`bench: ${line}`),

@@ -40,6 +40,7 @@ bench/QUALITY.md (one section per model set).
   --jamendo <dir>     MTG-Jamendo metadata folder (default ../shared/data/jamendo)
   --limit <n>         only the catalog's first n tracks
   --pairs <n>         tag pairs per category pair (default 60)
+  --min-relevant <n>  fewest tracks a tag pair needs to be asked (default 20)
   --no-tune           skip the grid search on the dev half (report the defaults only)
   --json              print one JSON object instead of the tables
   --results <file>    where to write the report (default bench/QUALITY.md); --no-results: nowhere`;
@@ -55,6 +56,7 @@ export async function evalCommand(argv: string[], io: CommandIo = processIo): Pr
       jamendo: { type: 'string' },
       limit: { type: 'string' },
       pairs: { type: 'string' },
+      'min-relevant': { type: 'string' },
       'no-tune': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       results: { type: 'string' },
@@ -69,6 +71,7 @@ export async function evalCommand(argv: string[], io: CommandIo = processIo): Pr
   const config = loadConfig();
   const limit = intOption('limit', values.limit, 10);
   const pairs = intOption('pairs', values.pairs, 1);
+  const minRelevant = intOption('min-relevant', values['min-relevant'], 1);
   const paraphrases = values.paraphrases ? await readParaphrases(values.paraphrases) : JAMENDO_PARAPHRASES;
   const jamendoDir = path.resolve(values.jamendo ?? DEFAULT_JAMENDO);
   const progress = (line: string) => io.err(`eval: ${line}`);
@@ -94,7 +97,7 @@ export async function evalCommand(argv: string[], io: CommandIo = processIo): Pr
     runtime,
     ...(tagMap ? { tagMap } : {}),
     paraphrases,
-    querySet: pairs ? { pairsPerKind: pairs } : {},
+    querySet: { ...(pairs ? { pairsPerKind: pairs } : {}), ...(minRelevant ? { minRelevant } : {}) },
     variants: (tracks) => evalLexicalVariants(tagMap, tracks),
     tune: !values['no-tune'],
     onProgress: progress,

@@ -1,20 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { parseTagMap } from '../catalog/tags.ts';
-import { UserError } from '../errors.ts';
+import { readTagMapFile } from '../catalog/tags.ts';
 import type { LexicalStageOptions } from '../indexing/lexical/build-lexical-stage.ts';
 import { WORDNET_DIR } from '../indexing/lexical/wordnet.ts';
 import type { IndexManifest } from '../retrieval/artifacts/manifest.ts';
 
 /** The lexical stage's inputs from the command line: the tag map file, when given. */
 export async function lexicalOptions(tagMapFile: string | undefined): Promise<LexicalStageOptions> {
-  if (!tagMapFile) return {};
-  let text: string;
-  try {
-    text = await readFile(tagMapFile, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read the tag map ${tagMapFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give the path of a tag_map.json.');
-  }
-  return { tagMap: parseTagMap(text, tagMapFile) };
+  return tagMapFile ? { tagMap: await readTagMapFile(tagMapFile) } : {};
 }
 
 /** "195 tags, 86 aliases, 12 rules, 1,234 WordNet forms" from the manifest's counts; names a missing WordNet. */

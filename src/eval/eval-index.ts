@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readCatalogWithHash, writeCatalog } from '../catalog/catalog-file.ts';
 import { importJamendoFiles } from '../catalog/jamendo/import-files.ts';
-import { parseTagMap, type TagMap } from '../catalog/tags.ts';
+import { readTagMapFile, type TagMap } from '../catalog/tags.ts';
 import type { Track } from '../catalog/track.ts';
 import { UserError } from '../errors.ts';
 import { buildIndex } from '../indexing/build-index.ts';
 import { readManifest } from '../retrieval/artifacts/load-index.ts';
 import { modelFingerprint } from '../retrieval/encoders/model-files.ts';
 import type { ModelRuntime } from '../retrieval/recommender-service.ts';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 
 /**
  * The evaluation's index: the MTG-Jamendo catalog (or its first `limit` tracks) embedded with the
@@ -33,11 +33,6 @@ export interface EvalIndexOptions {
 export interface EvalIndex {
   indexDir: string;
   tagMap: TagMap;
-}
-
-export async function jamendoTagMap(jamendoDir: string): Promise<TagMap> {
-  const file = path.join(jamendoDir, 'tag_map.json');
-  return parseTagMap(await readFile(file, 'utf8'), file);
 }
 
 export async function ensureEvalIndex(o: EvalIndexOptions): Promise<EvalIndex> {
@@ -64,7 +59,7 @@ export async function ensureEvalIndex(o: EvalIndexOptions): Promise<EvalIndex> {
     o.onProgress?.(`building the evaluation index: ${chosen.length} MTG-Jamendo tracks, ${o.sbertModel}`);
     await buildIndex({ catalogFile, outDir: indexDir, name, factory: 'Flat', sbertModel: o.sbertModel, runtime: o.runtime, silent: true, lexical: false });
   }
-  return { indexDir, tagMap: await jamendoTagMap(o.jamendoDir) };
+  return { indexDir, tagMap: await readTagMapFile(path.join(o.jamendoDir, 'tag_map.json')) };
 }
 
 async function isCurrent(indexDir: string, catalogSha: string, o: EvalIndexOptions): Promise<boolean> {

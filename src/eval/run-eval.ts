@@ -20,6 +20,12 @@ export const PROTOTYPE_PROMPTS = [
   'Morning yoga soundtrack with sounds of ocean waves, nature',
 ] as const;
 
+/**
+ * The hybrid without query understanding, when not tuned in this run: the best plain fusion on the
+ * full catalog's dev half (bench/QUALITY.md).
+ */
+export const PLAIN_HYBRID: Partial<FirstStageScoring> = { kind: 'hybrid', understanding: false, fusion: 'convex', lexicalWeight: 0.5, tagBoost: 0 };
+
 /** A way to build the lexical stage (which resources feed its tag lexicon). */
 export interface LexicalVariant {
   name: string;
@@ -103,7 +109,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
     }
     const chosen = { understanding: tuning.understanding[0]?.firstStage ?? null, plain: tuning.plain[0]?.firstStage ?? null };
 
-    const plainHybrid: Partial<FirstStageScoring> = chosen.plain ?? { kind: 'hybrid', understanding: false, fusion: DEFAULT_FIRST_STAGE.fusion, lexicalWeight: DEFAULT_FIRST_STAGE.lexicalWeight };
+    const plainHybrid: Partial<FirstStageScoring> = chosen.plain ?? PLAIN_HYBRID;
     const configs: { name: string; firstStage: Partial<FirstStageScoring>; lexical?: LoadedLexical }[] = [
       { name: 'dense only', firstStage: { kind: 'dense', understanding: false } },
       { name: 'lexical only', firstStage: { kind: 'lexical', understanding: false } },

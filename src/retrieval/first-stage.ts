@@ -1,7 +1,7 @@
 import type { Track } from '../catalog/track.ts';
 import type { LoadedIndex } from './artifacts/load-index.ts';
 import { terms } from './lexical/analyzer.ts';
-import { tagTerm, type WeightedTerm } from './lexical/lexical-index.ts';
+import { type LexicalHits, tagTerm, type WeightedTerm } from './lexical/lexical-index.ts';
 import { dotAt } from './matrix.ts';
 import type { QueryUnderstanding, TagRef } from './query/understand.ts';
 import type { Candidate } from './rerank.ts';
@@ -127,8 +127,9 @@ export function runFirstStage(
 
   const kind = index.lexical ? scoring.kind : 'dense';
   const dense = kind !== 'lexical' && q.textVec ? denseSearch(index, q.textVec, pool, accept) : null;
+  // The lexical search also scores the dense candidates, so the fusion sees both sides of each.
   const lexical =
-    kind !== 'dense' && index.lexical ? index.lexical.index.search(lexicalQuery(q.text, u, scoring.tagTermWeight), pool, accept) : null;
+    kind !== 'dense' && index.lexical ? index.lexical.index.search(lexicalQuery(q.text, u, scoring.tagTermWeight), pool, accept, dense?.ids) : null;
 
   const totalWeight = wanted.reduce((s, w) => s + w.weight, 0);
   const boostOf = (row: number): number => {
@@ -162,14 +163,17 @@ function fuse(
   index: LoadedIndex,
   textVec: Float32Array,
   dense: { ids: number[]; scores: number[] },
-  lexical: { ids: number[]; scores: number[]; maxScore: number; scoreOf(row: number): number },
+  lexical: LexicalHits,
   s: FirstStageScoring,
 ): StageCandidate[] {
   const rows = [...new Set([...dense.ids, ...lexical.ids])];
   const { data, dim } = index.textEmbeddings;
   const denseOf = new Map(dense.ids.map((r, i) => [r, dense.scores[i]!]));
+  const lexOf = new Map(dense.ids.map((r, i) => [r, lexical.also[i]!]));
+  lexical.ids.forEach((r, i) => lexOf.set(r, lexical.scores[i]!));
+  // Lexical candidates outside the dense top-N get their cosine from the stored embeddings.
   const cos = rows.map((r) => denseOf.get(r) ?? dotAt(textVec, data, r * dim));
-  const lex = rows.map((r) => lexical.scoreOf(r));
+  const lex = rows.map((r) => lexOf.get(r)!);
 
   if (s.fusion === 'rrf') {
     const denseRank = new Map(dense.ids.map((r, i) => [r, i + 1]));

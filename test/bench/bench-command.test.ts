@@ -31,7 +31,7 @@ describe.runIf(existsSync(DATA))('npm run bench', () => {
     await jamendoSubset();
     const args = ['bench', '--models', 'tiny', '--json', '--queries', '30', '--warmup', '3', '--concurrency', '1,4', '--throughput-queries', '24'];
     const r = await runCli(
-      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--no-audio', '--results', results],
+      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--no-audio', '--results', results],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
@@ -82,6 +82,23 @@ describe.runIf(existsSync(DATA))('npm run bench', () => {
       expect(e.recallAt300).toBeLessThanOrEqual(1);
     }
     expect(report.faiss.find((e) => e.kind === 'flat')?.recallAt300).toBe(1);
+  });
+
+  it('measures the lexical stage by size and against the libraries it was chosen over', () => {
+    expect(report.lexical!.scaling.map((e) => e.size)).toEqual([1000, 2000]);
+    for (const e of report.lexical!.scaling) {
+      expect(e.postings).toBeGreaterThan(e.size); // several terms per document
+      expect(e.p50Ms).toBeGreaterThan(0);
+      expect(e.p95Ms).toBeGreaterThanOrEqual(e.p50Ms);
+      expect(e.memoryMb).toBeGreaterThanOrEqual(0);
+    }
+    expect(report.lexical!.scaling[1]!.postings).toBeGreaterThan(report.lexical!.scaling[0]!.postings);
+    expect(report.lexical!.libraries.map((e) => e.library)).toEqual([
+      expect.stringMatching(/^cratedigger/),
+      expect.stringMatching(/^minisearch/),
+      expect.stringMatching(/^wink-bm25/),
+    ]);
+    expect(report.index.firstStage).toMatch(/^hybrid/);
   });
 
   it('writes the run, the machine and the targets to the results file', async () => {

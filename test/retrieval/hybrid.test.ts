@@ -80,8 +80,7 @@ async function reference(prompt: string, s: FirstStageScoring) {
   const wanted = (u?.concepts ?? []).filter((c) => !c.negated);
   const ok = (i: number) => !excluded.some((t) => carries(tracks[i]!, t));
   const cos = tracks.map((_, i) => dot(q, row(textEmb, i)));
-  const lexHits = lexical.index.search(lexicalQuery(text, u, s.tagTermWeight), tracks.length);
-  const lex = tracks.map((_, i) => lexHits.scoreOf(i));
+  const lex = lexical.index.search(lexicalQuery(text, u, s.tagTermWeight), 0, undefined, tracks.map((_, i) => i)).also;
   const rows = tracks.map((_, i) => i).filter(ok);
   const denseTop = [...rows].sort((a, b) => cos[b]! - cos[a]!).slice(0, POOL);
   const lexTop = rows.filter((i) => lex[i]! > 0).sort((a, b) => lex[b]! - lex[a]! || a - b).slice(0, POOL);

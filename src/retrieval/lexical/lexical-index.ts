@@ -43,10 +43,10 @@ export interface LexicalHits {
   /** Rows of the best documents, best first. */
   ids: number[];
   scores: number[];
-  /** The lexical score of any row for this query (0 when it matches no term). */
-  scoreOf(row: number): number;
   /** Highest score over all documents (0 when nothing matched). */
   maxScore: number;
+  /** The scores of the rows asked for in `alsoScore`, in that order (0 for rows matching no term). */
+  also: number[];
 }
 
 export class LexicalIndexError extends Error {
@@ -72,6 +72,12 @@ interface Header {
 
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
+  /**
+   * One score per document, reused by every search: allocating it per query (4 MB at a million
+   * documents) made the collector pause queries. Safe because a search runs start to end
+   * synchronously and copies out what it returns.
+   */
+  private readonly scratch: Float32Array;
 
   private constructor(
     readonly docCount: number,
@@ -84,6 +90,7 @@ export class LexicalIndex {
     private readonly weights: Float32Array,
   ) {
     this.termIds = new Map(termList.map((t, i) => [t, i]));
+    this.scratch = new Float32Array(docCount);
   }
 
   get termCount(): number {
@@ -98,6 +105,11 @@ export class LexicalIndex {
   docFrequency(term: string): number {
     const t = this.termIds.get(term);
     return t === undefined ? 0 : this.offsets[t + 1]! - this.offsets[t]!;
+  }
+
+  /** Bytes of the typed arrays it holds (postings, offsets, the scoring scratch); the term map is extra. */
+  get byteSize(): number {
+    return this.offsets.byteLength + this.docs.byteLength + this.weights.byteLength + this.scratch.byteLength;
   }
 
   has(term: string): boolean {
@@ -157,11 +169,12 @@ export class LexicalIndex {
   }
 
   /**
-   * Scores every document for the weighted terms and returns the top `n` that `accept` keeps
-   * (all of them are scored, so `scoreOf` answers for any row).
+   * Scores every document for the weighted terms and returns the top `n` that `accept` keeps,
+   * and the scores of the `alsoScore` rows (the other stage's candidates, for fusion).
    */
-  search(query: readonly WeightedTerm[], n: number, accept?: (row: number) => boolean): LexicalHits {
-    const acc = new Float32Array(this.docCount);
+  search(query: readonly WeightedTerm[], n: number, accept?: (row: number) => boolean, alsoScore: readonly number[] = []): LexicalHits {
+    const acc = this.scratch;
+    acc.fill(0);
     for (const { term, weight } of query) {
       const t = this.termIds.get(term);
       if (t === undefined || weight === 0) continue;
@@ -169,7 +182,7 @@ export class LexicalIndex {
       for (let i = this.offsets[t]!; i < end; i++) acc[this.docs[i]!]! += weight * this.weights[i]!;
     }
     const { ids, scores, max } = topN(acc, n, accept);
-    return { ids, scores, maxScore: max, scoreOf: (row) => acc[row] ?? 0 };
+    return { ids, scores, maxScore: max, also: alsoScore.map((row) => acc[row] ?? 0) };
   }
 
   /** The index as bytes: magic, header (JSON), term list, offsets, postings. Loaded without parsing postings. */

@@ -62,8 +62,9 @@ describe('LexicalIndex', () => {
     [[{ term: 'voice', weight: 1 }, { term: 'unknown', weight: 5 }]],
   ])('scores every document as a brute-force BM25F reference: %j', (query) => {
     const ref = referenceScores(docs, query);
-    const hits = index.search(query, docs.length);
-    for (let row = 0; row < docs.length; row++) expect(hits.scoreOf(row)).toBeCloseTo(ref[row]!, 4);
+    const allRows = docs.map((_, row) => row);
+    const hits = index.search(query, docs.length, undefined, allRows);
+    for (const row of allRows) expect(hits.also[row]).toBeCloseTo(ref[row]!, 4);
     // The top list is the reference order (ties by row), all positive scores.
     const order = ref.map((s, row) => ({ s, row })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s || a.row - b.row);
     expect(hits.ids.slice(0, 20)).toEqual(order.slice(0, 20).map((x) => x.row));
