@@ -106,7 +106,7 @@ export async function evalCommand(argv: string[], io: CommandIo = processIo): Pr
   io.out(values.json ? JSON.stringify(report) : text);
   if (!values['no-results']) {
     const file = path.resolve(values.results ?? DEFAULT_RESULTS);
-    const command = `npm run eval -- ${argv.join(' ')}`.trim();
+    const command = argv.length ? `npm run eval -- ${argv.join(' ')}` : 'npm run eval';
     const machine = describeMachine();
     const section = [`<!-- eval:${label}:start -->`, `## Models: ${label}`, '', `\`${command}\` on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}`, '', text, `<!-- eval:${label}:end -->`].join('\n');
     await writeLabelledSection(file, { kind: 'eval', title: '# Retrieval quality', intro: QUALITY_INTRO }, label, section);

@@ -1,4 +1,4 @@
-import { describeFirstStage, type FirstStageScoring } from '../retrieval/scoring.ts';
+import { DEFAULT_FIRST_STAGE, describeFirstStage, type FirstStageScoring } from '../retrieval/scoring.ts';
 import type { ConfigResult } from './evaluate.ts';
 import type { QueryMetrics } from './metrics.ts';
 import type { Half } from './query-set.ts';
@@ -48,8 +48,11 @@ export function checkQualityTargets(report: EvalReport): TargetCheck[] {
   return out;
 }
 
+/** A grid point or the defaults in words: "hybrid (convex, lexical 0.1) + tags (boost 1), tag terms ×4". */
 function scoringText(s: Partial<FirstStageScoring> | null): string {
-  return s ? describeFirstStage({ ...({} as FirstStageScoring), kind: 'hybrid', understanding: false, fusion: 'convex', lexicalWeight: 0, rrfK: 60, tagTermWeight: 1, tagBoost: 0, ...s }) + (s.tagTermWeight !== undefined && s.understanding ? `, tag terms ×${s.tagTermWeight}` : '') : '(not tuned)';
+  if (!s) return '(not tuned)';
+  const full: FirstStageScoring = { ...DEFAULT_FIRST_STAGE, ...s };
+  return `${describeFirstStage(full)}${full.understanding ? `, tag terms ×${full.tagTermWeight}` : ''}`;
 }
 
 export function formatQualityReport(r: EvalReport): string {
@@ -74,7 +77,7 @@ export function formatQualityReport(r: EvalReport): string {
     '',
     '### Tuning (dev half: mean P@10 over both splits)',
     '',
-    `Defaults in the code: ${scoringText(r.defaults)}, tag terms ×${r.defaults.tagTermWeight}.`,
+    `Defaults in the code: ${scoringText(r.defaults)}.`,
     `Best on dev with tags: ${scoringText(r.chosen.understanding)}. Best plain hybrid (no tags): ${scoringText(r.chosen.plain)}.`,
   ];
   if (r.tuning.understanding.length) {
