@@ -63,8 +63,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     await closeContext(ctx);
     throw err;
   }
-  const readyMs = Math.round(performance.now() - t0);
   const live = client as Client<true>;
+  // Operators include the application's owner (or team): known once logged in.
+  await ctx.operators.learnFromApplication(() => live.application.fetch(), logger);
+  const readyMs = Math.round(performance.now() - t0);
   logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, ms: readyMs }, 'bot ready');
   return {
     client: live,

@@ -14,6 +14,8 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const snowflake = z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)');
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess(blankToUndefined, schema.prefault(value as never));
@@ -24,8 +26,9 @@ const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.pre
  */
 const envSchema = z.object({
   DISCORD_TOKEN: opt(z.string()),
-  DISCORD_APPLICATION_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
-  DISCORD_GUILD_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
+  DISCORD_APPLICATION_ID: opt(snowflake),
+  DISCORD_GUILD_ID: opt(snowflake),
+  DISCORD_ADMIN_GUILD_ID: opt(snowflake),
   DISCORD_API_URL: withDefault(z.url(), 'https://discord.com/api'),
   BOT_ADMIN_IDS: withDefault(z.string(), ''),
 
@@ -67,6 +70,8 @@ export interface Config {
     token: string | undefined;
     applicationId: string | undefined;
     guildId: string | undefined;
+    /** Operator commands (/reload) are registered in this server only, when set. */
+    adminGuildId: string | undefined;
     apiUrl: string;
     adminIds: string[];
   };
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
+      adminGuildId: e.DISCORD_ADMIN_GUILD_ID,
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       adminIds,
     },

@@ -3,6 +3,7 @@ import type { SafeCache } from './cache/safe-cache.ts';
 import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
 import type { Track } from './catalog/track.ts';
 import { type Config, modelRuntime } from './config.ts';
+import { Operators } from './discord/operators.ts';
 import { PageStore, type PageState } from './discord/pagination.ts';
 import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,8 @@ export interface BotContext {
   results: SafeCache<CachedResults>;
   pages: PageStore;
   previews: PreviewProvider;
+  /** Who may run operator commands (BOT_ADMIN_IDS now; the application's owner once the bot has logged in). */
+  operators: Operators;
   /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
   vocabulary(): TagVocabulary;
 }
@@ -77,6 +80,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
     results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),
     pages: new PageStore(cache.namespace<PageState>(CACHE_NAMESPACES.pages), config.cache.ttlMs),
     previews,
+    operators: new Operators(config.discord.adminIds),
   };
 }
 

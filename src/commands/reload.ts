@@ -4,7 +4,6 @@ import path from 'node:path';
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { resolveIndexDir } from '../cli/resolve-index.ts';
 import type { Config } from '../config.ts';
-import { isBotAdmin } from '../discord/admin.ts';
 import { UserError, isUserError } from '../errors.ts';
 import { INDEX_FILES } from '../retrieval/artifacts/manifest.ts';
 import type { ReloadReport } from '../retrieval/recommender-service.ts';
@@ -12,7 +11,7 @@ import type { Command } from './command.ts';
 
 const data = new SlashCommandBuilder()
   .setName('reload')
-  .setDescription('Reload the music index, or switch to another one (admins)')
+  .setDescription('Reload the music index, or switch to another one (bot operators)')
   .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
   .addStringOption((o) =>
     o.setName('index').setDescription('Index folder name under EMBEDDINGS_DIR, or a path (default: the serving one)').setAutocomplete(true),
@@ -54,10 +53,8 @@ export function reloadSummary(report: ReloadReport): string {
 
 export const reload = {
   data,
+  operatorOnly: true,
   async execute(interaction, ctx) {
-    if (!isBotAdmin(interaction.user.id, interaction.memberPermissions, ctx.config.discord.adminIds)) {
-      throw new UserError('Only server administrators can reload the index.', 'Ask one, or have your user id added to BOT_ADMIN_IDS.');
-    }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const before = ctx.recommender.status();
     const dir = await reloadTarget(interaction.options.getString('index'), ctx.config, before.dir);

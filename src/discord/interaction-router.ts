@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command } from '../commands/command.ts';
 import type { BotContext } from '../context.ts';
+import { operatorsOnly } from './operators.ts';
 import { onPageButton, onPageReaction } from './page-turns.ts';
 import { PAGE_BUTTON_PREFIX } from './pagination.ts';
 import { replyWithError } from './reply-error.ts';
@@ -15,6 +16,7 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
       const t0 = performance.now();
       try {
         if (!command) throw new Error(`no handler for ${what} (deploy the commands again?)`);
+        if (command.operatorOnly && !(await ctx.operators.allows(interaction.user.id))) throw operatorsOnly(what);
         await command.execute(interaction, ctx);
         ctx.logger.info({ command: what, user: interaction.user.id, ms: Math.round(performance.now() - t0) }, 'command done');
       } catch (err) {
@@ -22,7 +24,10 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
       }
     } else if (interaction.isAutocomplete()) {
       try {
-        await commands.get(interaction.commandName)?.autocomplete?.(interaction, ctx);
+        const command = commands.get(interaction.commandName);
+        // Suggestions of an operator command (index names) are for operators too.
+        if (command?.operatorOnly && !(await ctx.operators.allows(interaction.user.id))) return await interaction.respond([]);
+        await command?.autocomplete?.(interaction, ctx);
       } catch (err) {
         ctx.logger.debug({ err, command: interaction.commandName }, 'autocomplete failed');
       }

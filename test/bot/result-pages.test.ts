@@ -1,9 +1,8 @@
 /** Pure page model: embeds within Discord's limits on extreme inputs, pages, buttons, text, small helpers. */
-import { PermissionFlagsBits, PermissionsBitField, type APIEmbed } from 'discord.js';
+import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.ts';
 import { reloadSummary } from '../../src/commands/reload.ts';
-import { isBotAdmin } from '../../src/discord/admin.ts';
 import { EMBED_LIMITS, embedLength, fairCaps, fitEmbed, truncate } from '../../src/discord/embed-limits.ts';
 import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from '../../src/discord/pagination.ts';
 import { errorReply } from '../../src/discord/reply-error.ts';
@@ -299,13 +298,6 @@ describe('small pure helpers', () => {
     expect(errorReply(new UserError('Bad thing.', 'Do this.'), 'abc123')).toBe('⚠️ Bad thing. Do this.');
     const unexpected = errorReply(new Error('secret internals at /srv/x'), 'abc123');
     expect(unexpected).toBe('Something went wrong (ref abc123). Please try again in a moment.');
-  });
-
-  it('isBotAdmin: listed ids or the Administrator permission', () => {
-    expect(isBotAdmin('1', null, ['1'])).toBe(true);
-    expect(isBotAdmin('2', null, ['1'])).toBe(false);
-    expect(isBotAdmin('2', new PermissionsBitField(PermissionFlagsBits.Administrator), [])).toBe(true);
-    expect(isBotAdmin('2', new PermissionsBitField(PermissionFlagsBits.ManageGuild), [])).toBe(false);
   });
 
   it('reloadSummary', () => {
