@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
+import { isModelId, MODEL_ID_RULE } from './models/model-id.ts';
+import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 
@@ -13,6 +15,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const modelId = z.string().refine(isModelId, `must be ${MODEL_ID_RULE}`);
 
 const snowflake = z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)');
 
@@ -34,9 +38,9 @@ const envSchema = z.object({
 
   MODELS_DIR: withDefault(z.string(), 'models'),
   EMBEDDINGS_DIR: withDefault(z.string(), 'embeddings'),
-  INDEX_NAME: withDefault(z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'), 'default'),
-  SBERT_MODEL: withDefault(z.string().min(1), DEFAULT_SBERT_MODEL),
-  CLAP_MODEL: withDefault(z.string().min(1), DEFAULT_CLAP_MODEL),
+  INDEX_NAME: withDefault(z.string().refine(isIndexName, `must be ${INDEX_NAME_RULE}`), 'default'),
+  SBERT_MODEL: withDefault(modelId, DEFAULT_SBERT_MODEL),
+  CLAP_MODEL: withDefault(modelId, DEFAULT_CLAP_MODEL),
   MODEL_DTYPE: withDefault(z.enum(['q8', 'fp32']), 'q8'),
   ORT_THREADS: withDefault(int(0, 64), 0),
   ORT_SPIN_WAIT: withDefault(bool, 'false'),

@@ -1,3 +1,4 @@
+import { checkRecordedAudioRoot } from './audio/recorded-audio-root.ts';
 import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
 import type { SafeCache } from './cache/safe-cache.ts';
 import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
@@ -49,6 +50,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
       indexDir: config.index.dir,
       runtime: modelRuntime(config),
       settings: config.retrieval,
+      acceptIndex: (index) => checkRecordedAudioRoot(index, { audioRoot: config.audio.root, embeddingsDir: config.index.embeddingsDir }),
     });
   } catch (err) {
     await cache.close();

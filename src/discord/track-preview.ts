@@ -3,6 +3,7 @@ import { formatDuration } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
 import { getPreview, type PreviewResult } from '../audio/preview.ts';
 import type { Logger } from '../logger.ts';
+import { hideHostPaths } from './host-paths.ts';
 
 /** What the bot attaches for a track: a file, or the reason there is none — each with the line the embed shows. */
 export type PreviewOutcome =
@@ -50,8 +51,8 @@ export function createPreviewProvider(settings: PreviewSettings, currentIndex: (
           limitBytes,
           excerptSec: settings.excerptSec,
         });
-        // Reasons may name server folders; users only need to know it is the audio folder.
-        const note = previewNote(result, rank).split(root).join('the audio folder');
+        // Reasons may name files by their real path; the embed is public, so paths are relative.
+        const note = hideHostPaths(previewNote(result, rank), [{ dir: root, as: 'the audio folder' }]);
         if (result.kind === 'none') {
           logger.debug({ trackId: track.id, reason: result.reason }, 'no preview clip');
           return { kind: 'none', note };
