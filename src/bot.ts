@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Events, RESTEvents, type Client } from 'discord.js';
 import dotenv from 'dotenv';
 import pino from 'pino';
-import { commandsByName } from './commands/index.ts';
+import { botCommands, commandsByName } from './commands/index.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type BotContext, closeContext, createContext } from './context.ts';
 import { createClient } from './discord/client.ts';
@@ -53,7 +53,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const client = createClient(config);
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
-  attachHandlers(client, ctx, commandsByName());
+  attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)));
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.discord.token);

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { DiscordAPIError, HTTPError, REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
 import dotenv from 'dotenv';
 import { runCommand } from '../cli/run-command.ts';
-import { commands as allCommands } from '../commands/index.ts';
+import { botCommands } from '../commands/index.ts';
 import type { Command } from '../commands/command.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
@@ -34,7 +34,7 @@ export function registrations(discord: Pick<Config['discord'], 'guildId' | 'admi
 }
 
 /** Registers the slash commands with one bulk overwrite per place (see `registrations`). */
-export async function deployCommands(config: Pick<Config, 'discord'>, list: readonly Command[] = allCommands): Promise<DeployReport> {
+export async function deployCommands(config: Pick<Config, 'discord' | 'retrieval'>, list: readonly Command[] = botCommands(config.retrieval)): Promise<DeployReport> {
   const { token, applicationId, apiUrl } = config.discord;
   const missing = [!token && 'DISCORD_TOKEN', !applicationId && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (missing.length) {

@@ -107,6 +107,8 @@ describe('start-up and deployment', () => {
     expect(byName.recommend?.guild_id).toBe(emu.guild.id);
     expect(byName.reload?.default_member_permissions).toBe('8');
     expect(byName.recommend?.options?.map((o) => o.name)).toEqual(['prompt', 'count', 'mood', 'genre', 'instrument', 'max_duration']);
+    // Discord itself stops prompts over MAX_PROMPT_CHARS.
+    expect(byName.recommend?.options?.[0]).toMatchObject({ name: 'prompt', max_length: 500 });
   });
 });
 
@@ -275,13 +277,29 @@ describe('/recommend', () => {
     expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(dataOf(cb).content).toBe('⚠️ The prompt is empty. Describe the music you want, e.g. "calm piano for a rainy evening".');
+    // Discord refuses to send it; a registration from before MAX_PROMPT_CHARS was lowered would not.
+    await expect(recommend('piano '.repeat(100))).rejects.toThrow(/must be ≤ 500 long/);
+    const stale = emu.commands
+      .filter((c) => c.guild_id === emu.guild.id)
+      .map(({ id: _id, application_id: _a, version: _v, guild_id: _g, ...def }) =>
+        def.name === 'recommend' ? { ...def, options: def.options?.map((o) => (o.name === 'prompt' ? { ...o, max_length: undefined } : o)) } : def,
+      );
+    emu.setCommands(stale as Record<string, unknown>[], { guild: true });
     const long = await recommend('piano '.repeat(100));
+    await deployCommands(t.config);
     const cb2 = await long.waitForResponse();
     expect(Number(dataOf(cb2).flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(String(dataOf(cb2).content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
     for (const c of [cb, cb2]) expect(String(dataOf(c).content)).not.toMatch(/\n\s+at /);
     expect(t.logs.find('failed (ref', 50)).toHaveLength(errorsBefore);
     expect(t.logs.find('user error', 30).at(-1)).toMatchObject({ what: '/recommend', problem: expect.stringMatching(/^The prompt is 599 characters long/) });
+  });
+
+  it('shows the prompt without its control, bidi and zero-width characters, and with mentions and markdown inert', async () => {
+    const { reply } = await recommendReply(`calm\u202E piano\u200B <@${emu.users.bob.id}> @everyone **now**\u0007`);
+    expect(embedOf(reply).description!.split('\n')[0]).toBe(`> calm piano \\<@${emu.users.bob.id}> @\u200Beveryone \\*\\*now\\*\\*`);
+    const edit = emu.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/messages/@original')).at(-1);
+    expect((edit?.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [] });
   });
 
   it('retries an edit that got a 429 and still delivers the results', async () => {
@@ -337,7 +355,7 @@ describe('/reload', () => {
     expect(footer(reply)).toMatch(/^Page 1\/3 · text-only · index beta · \d+ ms · fresh$/);
     expect(embedOf(reply).fields![0]!.name).toMatch(/^1\. Beta \d+ — Artist [A-E]$/);
     // beta records no audio root and AUDIO_ROOT is unset.
-    expect(embedOf(reply).description).toContain('🔇 No preview of #1: this index has no audio files (set AUDIO_ROOT).');
+    expect(embedOf(reply).description).toContain('🔇 No preview of #1: this index has no audio files (set AUDIO\\_ROOT).');
   });
 
   it('keeps serving the old index when the new one is bad, and says exactly why', async () => {

@@ -7,10 +7,9 @@
 import { cp, mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/index.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let realTmp: string;
@@ -46,7 +45,7 @@ beforeAll(async () => {
 
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 300 });
   t = await startTestBot(botEnv(emu, { EMBEDDINGS_DIR: embeddings, INDEX_NAME: 'main', PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews') }));
-  emu.setCommands(commands.map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
+  registerCommands(emu, t.config.retrieval);
 });
 
 afterAll(async () => {

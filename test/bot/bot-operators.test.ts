@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIUser } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/index.ts';
+import { botCommands } from '../../src/commands/index.ts';
+import { DEFAULT_MAX_PROMPT_CHARS } from '../../src/retrieval/prompt.ts';
 import { deployCommands, deploySummary, registrations } from '../../src/discord/deploy-commands.ts';
 import { DiscordEmulator, type RecordedCallback } from '../discord-emulator/index.ts';
 import type { TeamMemberSpec } from '../discord-emulator/world.ts';
@@ -159,6 +160,8 @@ describe('an application owned by a team', () => {
 });
 
 describe('DISCORD_ADMIN_GUILD_ID', () => {
+  const retrieval = { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS, candidates: 300, textWeight: undefined };
+  const commands = botCommands(retrieval);
   it('puts operator commands in that server only; everything together when it is the development server', () => {
     const names = (r: ReturnType<typeof registrations>) => r.map((x) => ({ guildId: x.guildId, names: x.commands.map((c) => c.data.name) }));
     expect(names(registrations({ guildId: undefined, adminGuildId: undefined }, commands))).toEqual([{ guildId: undefined, names: ['recommend', 'reload'] }]);
@@ -177,9 +180,9 @@ describe('DISCORD_ADMIN_GUILD_ID', () => {
     const emu = await DiscordEmulator.start();
     try {
       const discord = { token: emu.token, applicationId: emu.applicationId, apiUrl: emu.apiUrl, adminIds: [], guildId: undefined };
-      await deployCommands({ discord: { ...discord, adminGuildId: undefined } });
+      await deployCommands({ discord: { ...discord, adminGuildId: undefined }, retrieval });
       expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['reload', undefined]]);
-      const report = await deployCommands({ discord: { ...discord, adminGuildId: emu.guild.id } });
+      const report = await deployCommands({ discord: { ...discord, adminGuildId: emu.guild.id }, retrieval });
       expect(deploySummary(report)).toBe(`Deployed /recommend globally (may take up to an hour to appear); /reload in server ${emu.guild.id}.`);
       expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['reload', emu.guild.id]]);
       expect(emu.commands.find((c) => c.name === 'reload')?.default_member_permissions).toBe(String(PermissionFlagsBits.Administrator));
