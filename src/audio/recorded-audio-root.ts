@@ -10,6 +10,12 @@ export interface AudioRootSettings {
   embeddingsDir: string;
 }
 
+/** The folder audio paths are relative to: AUDIO_ROOT, else the serving index's recorded root (absolute), else none. */
+export function resolveAudioRoot(configured: string | undefined, index: { dir: string; audioRoot: string | null }): string | null {
+  if (configured) return configured;
+  return index.audioRoot === null ? null : path.resolve(index.dir, index.audioRoot);
+}
+
 /** The real path, or the path itself when it does not exist (previews will then find no files). */
 async function realOrSelf(p: string): Promise<string> {
   return realpath(p).catch(() => p);
@@ -26,7 +32,7 @@ export async function checkRecordedAudioRoot(index: { dir: string; manifest: Pic
   const recorded = index.manifest.audioRoot;
   if (settings.audioRoot || recorded === null) return;
   const base = await realOrSelf(path.dirname(path.resolve(settings.embeddingsDir)));
-  const folder = await realOrSelf(path.resolve(index.dir, recorded));
+  const folder = await realOrSelf(resolveAudioRoot(undefined, { dir: index.dir, audioRoot: recorded })!);
   if (isStrictlyInside(base, folder)) return;
   throw new IndexError(
     path.join(index.dir, INDEX_FILES.manifest),

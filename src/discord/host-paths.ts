@@ -1,5 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
+import type { BotContext } from '../context.ts';
 
 /** A folder of the bot's machine and what replies call it; files under it are shown relative to it. */
 export interface PathAlias {
@@ -40,4 +42,22 @@ export function hideHostPaths(text: string, aliases: readonly PathAlias[]): stri
     out = out.replace(new RegExp(`${at}/`, 'g'), '').replace(new RegExp(`${at}(?![\\w@+/-]|\\.[\\w.-])`, 'g'), as);
   }
   return out.replace(ABSOLUTE_PATH, (_m, last: string) => `…/${last}`);
+}
+
+/** The bot's folders as replies name them: EMBEDDINGS_DIR, MODELS_DIR, the serving audio folder, the preview cache. */
+export function botPathAliases(ctx: Pick<BotContext, 'config' | 'recommender'>): PathAlias[] {
+  const { config } = ctx;
+  const serving = ctx.recommender.status();
+  const audio = resolveAudioRoot(config.audio.root, { dir: serving.dir, audioRoot: serving.manifest.audioRoot });
+  return [
+    { dir: config.index.embeddingsDir, as: 'EMBEDDINGS_DIR' },
+    { dir: config.models.dir, as: 'MODELS_DIR' },
+    { dir: config.audio.previewCacheDir, as: 'the preview cache' },
+    ...(audio ? [{ dir: audio, as: 'the audio folder' }] : []),
+  ];
+}
+
+/** `text` as the bot may say it on Discord: see hideHostPaths and botPathAliases. */
+export function hideBotPaths(ctx: Pick<BotContext, 'config' | 'recommender'>, text: string): string {
+  return hideHostPaths(text, botPathAliases(ctx));
 }

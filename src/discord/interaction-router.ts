@@ -2,29 +2,15 @@ import { performance } from 'node:perf_hooks';
 import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command } from '../commands/command.ts';
 import type { BotContext } from '../context.ts';
-import { hideHostPaths, type PathAlias } from './host-paths.ts';
+import { hideBotPaths } from './host-paths.ts';
 import { operatorsOnly } from './operators.ts';
 import { onPageButton, onPageReaction } from './page-turns.ts';
 import { PAGE_BUTTON_PREFIX } from './pagination.ts';
 import { replyWithError } from './reply-error.ts';
-import { resolveAudioRoot } from './track-preview.ts';
-
-/** The bot's folders as replies name them: EMBEDDINGS_DIR, MODELS_DIR, the serving audio folder, the preview cache. */
-export function botPathAliases(ctx: Pick<BotContext, 'config' | 'recommender'>): PathAlias[] {
-  const { config } = ctx;
-  const serving = ctx.recommender.status();
-  const audio = resolveAudioRoot(config.audio.root, { dir: serving.dir, audioRoot: serving.manifest.audioRoot });
-  return [
-    { dir: config.index.embeddingsDir, as: 'EMBEDDINGS_DIR' },
-    { dir: config.models.dir, as: 'MODELS_DIR' },
-    { dir: config.audio.previewCacheDir, as: 'the preview cache' },
-    ...(audio ? [{ dir: audio, as: 'the audio folder' }] : []),
-  ];
-}
 
 /** Routes every interaction to its command or component handler; errors go to the one error reply. */
 export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<string, Command>) {
-  const hidePaths = (text: string) => hideHostPaths(text, botPathAliases(ctx));
+  const hidePaths = (text: string) => hideBotPaths(ctx, text);
   return async (interaction: Interaction): Promise<void> => {
     if (interaction.isChatInputCommand()) {
       const command = commands.get(interaction.commandName);

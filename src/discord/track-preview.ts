@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { formatDuration } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
 import { getPreview, type PreviewResult } from '../audio/preview.ts';
+import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
 import type { Logger } from '../logger.ts';
 import { hideHostPaths } from './host-paths.ts';
 
@@ -20,12 +20,6 @@ export interface PreviewSettings {
   audioRoot: string | undefined;
   cacheDir: string;
   excerptSec: number;
-}
-
-/** The folder audio paths are relative to: AUDIO_ROOT, else the serving index's recorded root (absolute), else none. */
-export function resolveAudioRoot(configured: string | undefined, index: { dir: string; audioRoot: string | null }): string | null {
-  if (configured) return configured;
-  return index.audioRoot === null ? null : path.resolve(index.dir, index.audioRoot);
 }
 
 /** The embed's line about the preview of result #rank. Pure. */

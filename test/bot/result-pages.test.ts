@@ -10,7 +10,8 @@ import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/r
 import { renderPageText } from '../../src/discord/result-text.ts';
 import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/discord/result-view.ts';
 import { suggestTags } from '../../src/discord/tag-suggestions.ts';
-import { previewNote, resolveAudioRoot } from '../../src/discord/track-preview.ts';
+import { previewNote } from '../../src/discord/track-preview.ts';
+import { resolveAudioRoot } from '../../src/audio/recorded-audio-root.ts';
 import { UserError } from '../../src/errors.ts';
 import { normalizePrompt } from '../../src/retrieval/prompt.ts';
 import type { Recommendation } from '../../src/retrieval/recommender.ts';
