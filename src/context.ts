@@ -9,6 +9,7 @@ import { PageStore, type PageState } from './discord/pagination.ts';
 import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
 import type { Logger } from './logger.ts';
 import type { Recommendation, RetrievalMode } from './retrieval/recommender.ts';
+import { startEncoderWorker } from './retrieval/encoders/worker/worker-encoders.ts';
 import { openRecommender, type RecommenderService } from './retrieval/recommender-service.ts';
 
 /** A query's results as the result cache keeps them. */
@@ -51,6 +52,8 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
       runtime: modelRuntime(config),
       settings: config.retrieval,
       acceptIndex: (index) => checkRecordedAudioRoot(index, { audioRoot: config.audio.root, embeddingsDir: config.index.embeddingsDir }),
+      // Supervised: a crashed worker is restarted, and each restart is logged with its cause.
+      startEncoders: (spec) => startEncoderWorker(spec, { logger }),
     });
   } catch (err) {
     await cache.close();

@@ -1,8 +1,10 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Config } from '../config.ts';
+import { hideBotPaths } from '../discord/host-paths.ts';
 import { errorRef } from '../discord/reply-error.ts';
 import { escapeText } from '../discord/result-embed.ts';
 import { UserError, isUserError } from '../errors.ts';
+import type { EncoderHealth } from '../retrieval/encoders/encoder-set.ts';
 import { indexNames, resolveIndexName } from '../retrieval/index-names.ts';
 import type { ReloadReport } from '../retrieval/recommender-service.ts';
 import type { Command } from './command.ts';
@@ -20,11 +22,13 @@ export async function reloadTarget(name: string | null, config: Config, servingD
   return name?.trim() ? resolveIndexName(config.index.embeddingsDir, name.trim()) : servingDir;
 }
 
-/** The operator's confirmation. Pure. */
-export function reloadSummary(report: ReloadReport): string {
+/** The operator's confirmation, and why queries wait if the models are restarting after a crash. Pure. */
+export function reloadSummary(report: ReloadReport, models: EncoderHealth = { state: 'up' }): string {
   const s = report.status;
-  const models = report.modelsReloaded ? ', models reloaded' : '';
-  return `✅ Now serving **${escapeText(s.name)}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, loaded in ${report.loadMs} ms${models}. Cached results were cleared.`;
+  const reloaded = report.modelsReloaded ? ', models reloaded' : '';
+  const summary = `✅ Now serving **${escapeText(s.name)}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, loaded in ${report.loadMs} ms${reloaded}. Cached results were cleared.`;
+  if (models.state !== 'restarting') return summary;
+  return `${summary}\n⏳ The music models are restarting after a crash (${models.cause}; restart ${models.restarts}): queries wait for them.`;
 }
 
 export const reload = {
@@ -49,7 +53,8 @@ export const reload = {
     // Keys carry the index version, so old entries would only miss; drop them to free the cache.
     await ctx.results.clear();
     ctx.logger.info({ index: report.status.name, version: report.status.version, tracks: report.status.tracks, mode: report.status.mode, loadMs: report.loadMs, by: interaction.user.id }, 'index reloaded');
-    await interaction.editReply(reloadSummary(report));
+    // A restart's cause may name model files: no host paths on Discord.
+    await interaction.editReply(hideBotPaths(ctx, reloadSummary(report, ctx.recommender.engine().encoders.health?.())));
   },
   async autocomplete(interaction, ctx) {
     const typed = interaction.options.getFocused().toLowerCase();
