@@ -57,6 +57,7 @@ const envSchema = z.object({
 
   AUDIO_ROOT: opt(z.string()),
   PREVIEW_CACHE_DIR: withDefault(z.string(), '.cache/previews'),
+  PREVIEW_CACHE_MAX_MB: withDefault(int(1, 1_000_000), 512),
   PREVIEW_SECONDS: withDefault(int(5, 120), 30),
 
   RESULT_PAGES: withDefault(int(1, 10), 5),
@@ -93,7 +94,8 @@ export interface Config {
   /** textWeight undefined: the served index's recommendation, else 0 (CLAP only). */
   retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
-  audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
+  /** previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first). */
+  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
   bot: { pages: number };
   logLevel: Env['LOG_LEVEL'];
@@ -142,7 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     index: { embeddingsDir, name: e.INDEX_NAME, dir: path.join(embeddingsDir, e.INDEX_NAME) },
     retrieval: { candidates: e.CANDIDATES, textWeight: e.TEXT_WEIGHT, maxPromptChars: e.MAX_PROMPT_CHARS },
     cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
-    audio: { root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined, previewCacheDir: abs(e.PREVIEW_CACHE_DIR), previewSeconds: e.PREVIEW_SECONDS },
+    audio: {
+      root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined,
+      previewCacheDir: abs(e.PREVIEW_CACHE_DIR),
+      previewCacheMaxBytes: e.PREVIEW_CACHE_MAX_MB * 1024 * 1024,
+      previewSeconds: e.PREVIEW_SECONDS,
+    },
     bot: { pages: e.RESULT_PAGES },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

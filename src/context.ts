@@ -60,7 +60,12 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
     throw err;
   }
   const previews = createPreviewProvider(
-    { audioRoot: config.audio.root, cacheDir: config.audio.previewCacheDir, excerptSec: config.audio.previewSeconds },
+    {
+      audioRoot: config.audio.root,
+      cacheDir: config.audio.previewCacheDir,
+      cacheMaxBytes: config.audio.previewCacheMaxBytes,
+      excerptSec: config.audio.previewSeconds,
+    },
     () => {
       const s = recommender.status();
       return { dir: s.dir, audioRoot: s.manifest.audioRoot };

@@ -1,6 +1,7 @@
 import { formatDuration } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
-import { getPreview, type PreviewResult } from '../audio/preview.ts';
+import { getPreview, type PreviewClip, type PreviewResult } from '../audio/preview.ts';
+import { evictLeastRecentlyUsed, touchClip } from '../audio/preview-cache-limit.ts';
 import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
 import type { Logger } from '../logger.ts';
 import { hideHostPaths } from './host-paths.ts';
@@ -19,6 +20,8 @@ export interface PreviewSettings {
   /** AUDIO_ROOT when set; it wins over the index's recorded root. */
   audioRoot: string | undefined;
   cacheDir: string;
+  /** PREVIEW_CACHE_MAX_MB in bytes: past it, the least recently used clips are deleted. */
+  cacheMaxBytes: number;
   excerptSec: number;
 }
 
@@ -31,6 +34,20 @@ export function previewNote(result: PreviewResult, rank = 1): string {
       ? `a ${formatDuration(result.durationSec)} excerpt`
       : `the whole track (${formatDuration(result.durationSec)})`;
   return `🔊 Preview of #${rank} attached: ${what}.`;
+}
+
+/**
+ * The preview cache is an LRU within its size limit: a clip served from it counts as used; a new
+ * one may push the least recently used out (never itself). A failure here never costs the clip.
+ */
+async function keepCacheBounded(clip: PreviewClip, settings: PreviewSettings, logger: Logger): Promise<void> {
+  try {
+    if (clip.cached) return await touchClip(clip.file);
+    const removed = await evictLeastRecentlyUsed(settings.cacheDir, settings.cacheMaxBytes, clip.file);
+    if (removed.clips) logger.debug({ ...removed, limitBytes: settings.cacheMaxBytes }, 'preview cache trimmed');
+  } catch (err) {
+    logger.warn({ err }, 'could not trim the preview cache');
+  }
 }
 
 export function createPreviewProvider(settings: PreviewSettings, currentIndex: () => { dir: string; audioRoot: string | null }, logger: Logger): PreviewProvider {
@@ -51,6 +68,7 @@ export function createPreviewProvider(settings: PreviewSettings, currentIndex: (
           logger.debug({ trackId: track.id, reason: result.reason }, 'no preview clip');
           return { kind: 'none', note };
         }
+        if (result.derived) await keepCacheBounded(result, settings, logger);
         return { kind: 'clip', file: result.file, filename: result.filename, bytes: result.bytes, note };
       } catch (err) {
         logger.warn({ err, trackId: track.id }, 'preview clip failed');

@@ -106,7 +106,7 @@ describe('preview notes', () => {
     await symlink(realAudio, path.join(tmp.dir, 'music-link'));
     const logs = new LogCapture();
     const provider = createPreviewProvider(
-      { audioRoot: path.join(tmp.dir, 'music-link'), cacheDir: path.join(tmp.dir, 'cache'), excerptSec: 10 },
+      { audioRoot: path.join(tmp.dir, 'music-link'), cacheDir: path.join(tmp.dir, 'cache'), cacheMaxBytes: 1024 * 1024, excerptSec: 10 },
       () => ({ dir: path.join(tmp.dir, 'idx'), audioRoot: null }),
       createLogger({ level: 'debug', format: 'json', destination: logs }),
     );
