@@ -4,32 +4,28 @@
  * again (one warning per restart, with the cause), and later queries are answered. While the
  * models cannot load, queries are told why and /reload says so; once they can, all is well.
  */
-import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { crashEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { DiscordEmulator, type InteractionHandle } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, MODELS_DIR, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { removableSbertModels } from '../helpers/models.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;
 let t: TestBot;
-/** The bot's MODELS_DIR holds the SBERT model through this link, so a test can take it away. */
-let modelLink: string;
-const linkModel = () => symlink(path.join(MODELS_DIR, GENERATED_SBERT_ID), modelLink);
+/** The bot's MODELS_DIR, whose SBERT model a test can take away. */
+let models: Awaited<ReturnType<typeof removableSbertModels>>;
 
 beforeAll(async () => {
   tmp = await tempDir('bot-worker-restart');
-  modelLink = path.join(tmp.dir, 'models', GENERATED_SBERT_ID);
-  await mkdir(path.dirname(modelLink), { recursive: true });
-  await linkModel();
+  models = await removableSbertModels(path.join(tmp.dir, 'models'));
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(10) });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 300 });
   t = await startTestBot(
     botEnv(emu, {
-      MODELS_DIR: path.join(tmp.dir, 'models'),
+      MODELS_DIR: models.modelsDir,
       EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'),
       INDEX_NAME: 'main',
       PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews'),
@@ -79,7 +75,7 @@ describe('the encoder worker dies under the bot', () => {
   });
 
   it('while the models cannot load: queries are told why, /reload says so, and everything works once they are back', async () => {
-    await rm(modelLink);
+    await models.remove();
     crashEncoderWorker(encoders(), 'now');
     await emu.waitFor(() => restartLines().some((e) => e.msg === 'encoder worker could not restart; trying again'), { what: 'a failed restart', timeoutMs: 30_000 });
 
@@ -92,7 +88,7 @@ describe('the encoder worker dies under the bot', () => {
     expect(told.error).toMatch(/^⚠️ The music models are restarting after a crash \(Model cratedigger\/tiny-sbert is missing .*\)\. The bot retries on its own; try again in a minute\.$/);
     expect(told.error).not.toContain(tmp.dir);
 
-    await linkModel();
+    await models.restore();
     await emu.waitFor(() => encoders().health?.().state === 'up', { what: 'the worker back', timeoutMs: 60_000 });
     expect((await recommend('slow jazz')).fields).toBeGreaterThan(0);
     expect(t.logs.entries.filter((e) => Number(e.level) >= 50 && String(e.msg).includes('encoder'))).toEqual([]);

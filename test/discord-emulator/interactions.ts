@@ -164,6 +164,11 @@ function base(ctx: InteractionContext) {
   };
 }
 
+/** Which command an interaction is about (a chat-input command, registered globally or in the guild). */
+function commandData(command: APIApplicationCommand) {
+  return { id: command.id, name: command.name, type: 1 as const, ...(command.guild_id ? { guild_id: command.guild_id } : {}) };
+}
+
 /** An INTERACTION_CREATE payload for a slash command (type 2, chat input). */
 export function chatInputInteraction(
   ctx: InteractionContext,
@@ -176,10 +181,7 @@ export function chatInputInteraction(
     ...base(ctx),
     type: InteractionType.ApplicationCommand,
     data: {
-      id: command.id,
-      name: command.name,
-      type: 1,
-      ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+      ...commandData(command),
       ...(options.length ? { options: options as never } : {}),
       ...(hasResolved ? { resolved } : {}),
     },
@@ -211,13 +213,7 @@ export function autocompleteInteraction(ctx: InteractionContext, command: APIApp
   return {
     ...base(ctx),
     type: InteractionType.ApplicationCommandAutocomplete,
-    data: {
-      id: command.id,
-      name: command.name,
-      type: 1,
-      ...(command.guild_id ? { guild_id: command.guild_id } : {}),
-      options: options as never,
-    },
+    data: { ...commandData(command), options: options as never },
   } as APIApplicationCommandAutocompleteGuildInteraction;
 }
 

@@ -4,17 +4,15 @@
  * started again after a bounded exponential back-off, later requests succeed, and a worker that
  * cannot start is retried with growing waits while queries are told why.
  */
-import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
-import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import type { EncoderSet } from '../../src/retrieval/encoders/encoder-set.ts';
 import { crashEncoderWorker, ENCODER_RESTART_BACKOFF, startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { backoffDelayMs } from '../../src/util/backoff.ts';
 import { LogCapture, tempDir } from '../bot/helpers/fixtures.ts';
-import { ensureGeneratedModels, MODELS_DIR, sbertOptions } from '../helpers/models.ts';
+import { ensureGeneratedModels, removableSbertModels, sbertOptions } from '../helpers/models.ts';
 
 const FAST = { initialMs: 20, maxMs: 160, healthyMs: 60_000 };
 const texts = ['calm piano for a rainy evening', 'loud drums'];
@@ -80,22 +78,19 @@ describe('a supervised encoder worker', () => {
 
   describe('when the models cannot load any more', () => {
     let tmp: { dir: string; cleanup: () => Promise<void> };
-    let link: string;
-    const linkModel = () => symlink(path.join(MODELS_DIR, GENERATED_SBERT_ID), link);
+    let models: Awaited<ReturnType<typeof removableSbertModels>>;
 
     beforeAll(async () => {
       tmp = await tempDir('worker-supervision');
-      link = path.join(tmp.dir, 'models', GENERATED_SBERT_ID);
-      await mkdir(path.dirname(link), { recursive: true });
-      await linkModel();
+      models = await removableSbertModels(path.join(tmp.dir, 'models'));
     });
     afterAll(() => tmp?.cleanup());
 
     it('retries with growing waits, tells waiting queries why, and recovers once they are back', async () => {
       const { logs, logger } = capture();
-      const set = await startEncoderWorker({ text: { ...sbertOptions, modelsDir: path.join(tmp.dir, 'models') }, clap: null }, { logger, backoff: FAST });
+      const set = await startEncoderWorker({ text: { ...sbertOptions, modelsDir: models.modelsDir }, clap: null }, { logger, backoff: FAST });
       try {
-        await rm(link);
+        await models.remove();
         crashEncoderWorker(set, 'now');
         await vi.waitFor(() => expect(restartLines(logs).length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 10 });
         expect(set.health?.()).toMatchObject({ state: 'restarting', cause: expect.stringMatching(/^Model cratedigger\/tiny-sbert is missing /) });
@@ -105,7 +100,7 @@ describe('a supervised encoder worker', () => {
           message: expect.stringMatching(/^The music models are restarting after a crash \(Model cratedigger\/tiny-sbert is missing /),
           hint: 'The bot retries on its own; try again in a minute.',
         });
-        await linkModel();
+        await models.restore();
         await up(set);
         expect((await set.text.embed(texts)).rows).toBe(2);
         const lines = restartLines(logs);
