@@ -36,8 +36,9 @@ afterAll(async () => {
 });
 
 /** A bot on its own emulator; the application is owned by `users.owner`, or by a team when `team` is given. */
-async function startWorld(opts: { team?: TeamMemberSpec[]; adminIds?: (emu: DiscordEmulator) => string[] } = {}) {
+async function startWorld(opts: { team?: TeamMemberSpec[]; adminIds?: (emu: DiscordEmulator) => string[]; ownerUnknown?: boolean } = {}) {
   const emu = await DiscordEmulator.start({ heartbeatIntervalMs: 300, ...(opts.team ? { team: opts.team } : {}) });
+  if (opts.ownerUnknown) emu.failNext({ method: 'GET', path: '/applications/@me', status: 403, times: 5 });
   const t = await startTestBot(
     botEnv(emu, {
       EMBEDDINGS_DIR: embeddings,
@@ -156,6 +157,22 @@ describe('an application owned by a team', () => {
       expect(dataOf(cb).content).toBe(REFUSAL);
     }
     expect(t.bot.ctx.recommender.status().name).toBe('main');
+  });
+});
+
+describe('when Discord does not say who owns the application', () => {
+  it('counts BOT_ADMIN_IDS only (one warning), never more people', async () => {
+    const { emu, t } = await startWorld({ ownerUnknown: true, adminIds: (e) => [e.users.bob.id] });
+    try {
+      await deployCommands(t.config);
+      showReloadToEveryone(emu);
+      expect(t.logs.find('could not read the application owner from Discord', 40)).toHaveLength(1);
+      expect(dataOf((await reloadAs(emu, emu.users.owner, 'other')).cb).content).toBe(REFUSAL);
+      expect((await reloadAs(emu, emu.users.bob, 'other')).done?.data.content).toMatch(/^✅ Now serving \*\*other\*\* /);
+    } finally {
+      await t.bot.stop();
+      await emu.close();
+    }
   });
 });
 
