@@ -30,6 +30,7 @@ export class WorkerConnection {
   #nextId = 1;
   #exited: Error | null = null;
   #closing = false;
+  #closed: Promise<void> | undefined;
   #onExit: (cause: Error) => void = () => {};
 
   private constructor(
@@ -97,11 +98,17 @@ export class WorkerConnection {
     if (!this.#exited) this.worker.postMessage({ ...req, id: 0 });
   }
 
-  /** Lets the models free their sessions, then ends the thread. */
-  async close(): Promise<void> {
-    this.#closing = true;
-    if (this.#exited) return;
-    await this.request({ op: 'close' }).catch(() => undefined);
-    await this.worker.terminate();
+  /**
+   * Lets the models free their sessions, then ends the thread. Once only: a second 'close' would
+   * free them again while the thread is being terminated, which aborts the whole process.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#closing = true;
+      if (this.#exited) return;
+      await this.request({ op: 'close' }).catch(() => undefined);
+      await this.worker.terminate();
+    })();
+    return this.#closed;
   }
 }

@@ -75,6 +75,7 @@ class SupervisedWorker {
       (connection) => {
         if (this.#closed) return void connection.close();
         this.#restart = null;
+        this.#starting = null;
         this.#adopt(connection);
         this.options.logger?.debug({ restart: this.#attempt }, 'encoder worker running again');
       },
