@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Events, RESTEvents, type Client } from 'discord.js';
 import dotenv from 'dotenv';
 import pino from 'pino';
-import { commandsByName } from './commands/index.ts';
+import { botCommands, commandsByName } from './commands/index.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type BotContext, closeContext, createContext } from './context.ts';
 import { createClient } from './discord/client.ts';
@@ -53,7 +53,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const client = createClient(config);
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
-  attachHandlers(client, ctx, commandsByName());
+  attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)));
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.discord.token);
@@ -63,8 +63,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     await closeContext(ctx);
     throw err;
   }
-  const readyMs = Math.round(performance.now() - t0);
   const live = client as Client<true>;
+  // Operators include the application's owner (or team): known once logged in.
+  await ctx.operators.learnFromApplication(() => live.application.fetch(), logger);
+  const readyMs = Math.round(performance.now() - t0);
   logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, ms: readyMs }, 'bot ready');
   return {
     client: live,

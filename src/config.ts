@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
+import { isModelId, MODEL_ID_RULE } from './models/model-id.ts';
+import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 import { definedOnly } from './util/defined-only.ts';
@@ -16,6 +18,10 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const modelId = z.string().refine(isModelId, `must be ${MODEL_ID_RULE}`);
+
+const snowflake = z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)');
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess(blankToUndefined, schema.prefault(value as never));
@@ -26,16 +32,17 @@ const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.pre
  */
 const envSchema = z.object({
   DISCORD_TOKEN: opt(z.string()),
-  DISCORD_APPLICATION_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
-  DISCORD_GUILD_ID: opt(z.string().regex(/^\d{5,25}$/, 'must be a Discord snowflake (digits)')),
+  DISCORD_APPLICATION_ID: opt(snowflake),
+  DISCORD_GUILD_ID: opt(snowflake),
+  DISCORD_ADMIN_GUILD_ID: opt(snowflake),
   DISCORD_API_URL: withDefault(z.url(), 'https://discord.com/api'),
   BOT_ADMIN_IDS: withDefault(z.string(), ''),
 
   MODELS_DIR: withDefault(z.string(), 'models'),
   EMBEDDINGS_DIR: withDefault(z.string(), 'embeddings'),
-  INDEX_NAME: withDefault(z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'), 'default'),
-  SBERT_MODEL: withDefault(z.string().min(1), DEFAULT_SBERT_MODEL),
-  CLAP_MODEL: withDefault(z.string().min(1), DEFAULT_CLAP_MODEL),
+  INDEX_NAME: withDefault(z.string().refine(isIndexName, `must be ${INDEX_NAME_RULE}`), 'default'),
+  SBERT_MODEL: withDefault(modelId, DEFAULT_SBERT_MODEL),
+  CLAP_MODEL: withDefault(modelId, DEFAULT_CLAP_MODEL),
   MODEL_DTYPE: withDefault(z.enum(['q8', 'fp32']), 'q8'),
   ORT_THREADS: withDefault(int(0, 64), 0),
   ORT_SPIN_WAIT: withDefault(bool, 'false'),
@@ -57,6 +64,7 @@ const envSchema = z.object({
 
   AUDIO_ROOT: opt(z.string()),
   PREVIEW_CACHE_DIR: withDefault(z.string(), '.cache/previews'),
+  PREVIEW_CACHE_MAX_MB: withDefault(int(1, 1_000_000), 512),
   PREVIEW_SECONDS: withDefault(int(5, 120), 30),
 
   RESULT_PAGES: withDefault(int(1, 10), 5),
@@ -74,6 +82,8 @@ export interface Config {
     token: string | undefined;
     applicationId: string | undefined;
     guildId: string | undefined;
+    /** Operator commands (/reload) are registered in this server only, when set. */
+    adminGuildId: string | undefined;
     apiUrl: string;
     adminIds: string[];
   };
@@ -94,7 +104,8 @@ export interface Config {
    */
   retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number; firstStage: Partial<FirstStageScoring> };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
-  audio: { root: string | undefined; previewCacheDir: string; previewSeconds: number };
+  /** previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first). */
+  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
   bot: { pages: number };
   logLevel: Env['LOG_LEVEL'];
@@ -127,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
+      adminGuildId: e.DISCORD_ADMIN_GUILD_ID,
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       adminIds,
     },
@@ -153,7 +165,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       }),
     },
     cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
-    audio: { root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined, previewCacheDir: abs(e.PREVIEW_CACHE_DIR), previewSeconds: e.PREVIEW_SECONDS },
+    audio: {
+      root: e.AUDIO_ROOT ? abs(e.AUDIO_ROOT) : undefined,
+      previewCacheDir: abs(e.PREVIEW_CACHE_DIR),
+      previewCacheMaxBytes: e.PREVIEW_CACHE_MAX_MB * 1024 * 1024,
+      previewSeconds: e.PREVIEW_SECONDS,
+    },
     bot: { pages: e.RESULT_PAGES },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

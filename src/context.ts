@@ -1,12 +1,15 @@
+import { checkRecordedAudioRoot } from './audio/recorded-audio-root.ts';
 import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
 import type { SafeCache } from './cache/safe-cache.ts';
 import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
 import type { Track } from './catalog/track.ts';
 import { type Config, modelRuntime } from './config.ts';
+import { Operators } from './discord/operators.ts';
 import { PageStore, type PageState } from './discord/pagination.ts';
 import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
 import type { Logger } from './logger.ts';
 import type { Recommendation, RetrievalMode } from './retrieval/recommender.ts';
+import { startEncoderWorker } from './retrieval/encoders/worker/worker-encoders.ts';
 import { openRecommender, type RecommenderService } from './retrieval/recommender-service.ts';
 
 /** A query's results as the result cache keeps them. */
@@ -33,6 +36,8 @@ export interface BotContext {
   results: SafeCache<CachedResults>;
   pages: PageStore;
   previews: PreviewProvider;
+  /** Who may run operator commands (BOT_ADMIN_IDS now; the application's owner once the bot has logged in). */
+  operators: Operators;
   /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
   vocabulary(): TagVocabulary;
 }
@@ -48,13 +53,21 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
       indexDir: config.index.dir,
       runtime: modelRuntime(config),
       settings: config.retrieval,
+      acceptIndex: (index) => checkRecordedAudioRoot(index, { audioRoot: config.audio.root, embeddingsDir: config.index.embeddingsDir }),
+      // Supervised: a crashed worker is restarted, and each restart is logged with its cause.
+      startEncoders: (spec) => startEncoderWorker(spec, { logger }),
     });
   } catch (err) {
     await cache.close();
     throw err;
   }
   const previews = createPreviewProvider(
-    { audioRoot: config.audio.root, cacheDir: config.audio.previewCacheDir, excerptSec: config.audio.previewSeconds },
+    {
+      audioRoot: config.audio.root,
+      cacheDir: config.audio.previewCacheDir,
+      cacheMaxBytes: config.audio.previewCacheMaxBytes,
+      excerptSec: config.audio.previewSeconds,
+    },
     () => {
       const s = recommender.status();
       return { dir: s.dir, audioRoot: s.manifest.audioRoot };
@@ -79,6 +92,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
     results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),
     pages: new PageStore(cache.namespace<PageState>(CACHE_NAMESPACES.pages), config.cache.ttlMs),
     previews,
+    operators: new Operators(config.discord.adminIds),
   };
 }
 

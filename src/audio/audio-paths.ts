@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isStrictlyInside } from '../util/inside.ts';
 import { AudioError } from './audio-error.ts';
 
 /**
@@ -19,7 +20,7 @@ export async function resolveUnderRoot(root: string, relPath: string): Promise<s
     throw err;
   }
   const lexical = path.resolve(realRoot, relPath);
-  if (!isInside(realRoot, lexical)) throw unsafe(relPath, 'it points outside the audio root');
+  if (!isStrictlyInside(realRoot, lexical)) throw unsafe(relPath, 'it points outside the audio root');
   let real: string;
   try {
     real = await realpath(lexical);
@@ -31,7 +32,7 @@ export async function resolveUnderRoot(root: string, relPath: string): Promise<s
     if (code === 'ELOOP') throw unsafe(relPath, 'it is a symlink loop');
     throw err;
   }
-  if (!isInside(realRoot, real)) throw unsafe(relPath, 'it is a symlink to a file outside the audio root');
+  if (!isStrictlyInside(realRoot, real)) throw unsafe(relPath, 'it is a symlink to a file outside the audio root');
   if (!(await stat(real)).isFile()) {
     throw new AudioError('unreadable', real, `${relPath} is not a file.`, 'Point the track path at an audio file.');
   }
@@ -46,7 +47,7 @@ export function resolveUnderRootLexically(root: string, relPath: string): string
   checkRelative(relPath);
   const absRoot = path.resolve(root);
   const file = path.resolve(absRoot, relPath);
-  if (!isInside(absRoot, file)) throw unsafe(relPath, 'it points outside the audio root');
+  if (!isStrictlyInside(absRoot, file)) throw unsafe(relPath, 'it points outside the audio root');
   return file;
 }
 
@@ -96,11 +97,6 @@ function checkRelative(relPath: string): void {
     throw unsafe(relPath, 'it is absolute; catalog paths are relative to the audio root');
   }
   if (relPath.split(/[\\/]/).includes('..')) throw unsafe(relPath, 'it contains ".."');
-}
-
-function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel);
 }
 
 function unsafe(relPath: string, why: string): AudioError {

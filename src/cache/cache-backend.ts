@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { CacheHealth, DEFAULT_PROBE_INTERVAL_MS } from './cache-health.ts';
 import { LruMap } from './lru-map.ts';
 import { SafeCache } from './safe-cache.ts';
+import { pruneExpiredRows, prunePeriodically } from './sqlite-prune.ts';
 
 export type CacheKind = 'memory' | 'sqlite' | 'redis';
 
@@ -18,6 +19,8 @@ export interface CacheSettings {
   maxEntries: number;
   timeoutMs: number;
   probeIntervalMs?: number;
+  /** How often a SQLite file drops expired rows (default: the TTL, between 1 minute and 1 hour). */
+  pruneIntervalMs?: number;
 }
 
 /** One cache backend and the namespaced caches on it. */
@@ -28,6 +31,8 @@ export interface CacheBackend {
   health: CacheHealth;
   /** A cache of one kind of value; namespaces keep kinds apart, so clearing one leaves the rest. */
   namespace<T>(name: string): SafeCache<T>;
+  /** Drops expired entries now (SQLite; Redis and memory need no help); how many went. */
+  prune(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export async function openCacheBackend(settings: CacheSettings, logger: Logger):
   const label = settings.url ? redactUrl(settings.url) : `memory (max ${settings.maxEntries})`;
   const health = new CacheHealth(logger, label, settings.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS);
   let closeStore: () => Promise<void> = async () => {};
+  let prune: () => Promise<number> = async () => 0;
   let makeStore: (name: string) => { store: unknown; useKeyPrefix: boolean };
 
   if (kind === 'memory') {
@@ -73,13 +79,25 @@ export async function openCacheBackend(settings: CacheSettings, logger: Logger):
     if (!file) throw new UserError('KEYV_URL sqlite:// needs a file, e.g. sqlite://.cache/cratedigger.sqlite.');
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const stores: KeyvSqlite[] = [];
-    // One store per namespace: a shared store's clear() would follow whichever namespace was set last.
-    makeStore = () => {
+    const openStore = () => {
       const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
       stores.push(store);
-      return { store, useKeyPrefix: true };
+      return store;
     };
+    // One store per namespace: a shared store's clear() would follow whichever namespace was set last.
+    makeStore = () => ({ store: openStore(), useKeyPrefix: true });
+    const housekeeping = openStore();
+    prune = () => pruneExpiredRows(housekeeping);
+    const stopPruning = prunePeriodically(async () => {
+      try {
+        const removed = await prune();
+        if (removed) logger.debug({ removed, cache: label }, 'expired cache rows pruned');
+      } catch (err) {
+        logger.warn({ err, cache: label }, 'could not prune expired cache rows');
+      }
+    }, settings.pruneIntervalMs ?? Math.min(3_600_000, Math.max(60_000, settings.ttlMs)));
     closeStore = async () => {
+      await stopPruning();
       await Promise.all(stores.map((s) => s.close().catch(() => undefined)));
     };
   } else {
@@ -127,6 +145,7 @@ export async function openCacheBackend(settings: CacheSettings, logger: Logger):
       keyv.on('error', (err: unknown) => health.failed(err));
       return new SafeCache<T>(keyv, health, settings.timeoutMs);
     },
+    prune: () => prune(),
     async close() {
       await closeStore();
     },

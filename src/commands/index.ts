@@ -1,10 +1,13 @@
+import type { Config } from '../config.ts';
 import type { Command } from './command.ts';
-import { recommend } from './recommend.ts';
+import { recommendCommand } from './recommend.ts';
 import { reload } from './reload.ts';
 
-/** Every slash command the bot serves and deploys. */
-export const commands: readonly Command[] = [recommend, reload];
+/** Every slash command the bot serves and deploys; definitions follow the settings (the prompt's length limit). */
+export function botCommands(settings: Pick<Config['retrieval'], 'maxPromptChars'>): readonly Command[] {
+  return [recommendCommand(settings), reload];
+}
 
-export function commandsByName(list: readonly Command[] = commands): Map<string, Command> {
+export function commandsByName(list: readonly Command[]): Map<string, Command> {
   return new Map(list.map((c) => [c.data.name, c]));
 }

@@ -7,21 +7,28 @@ import { suggestTags } from '../discord/tag-suggestions.ts';
 import type { Command } from './command.ts';
 import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from './recommend-query.ts';
 
-const data = new SlashCommandBuilder()
-  .setName('recommend')
-  .setDescription('Find music that fits a sentence')
-  .addStringOption((o) =>
-    o.setName('prompt').setDescription('What it should sound like, e.g. "calm piano for a rainy evening"').setRequired(true),
-  )
-  .addIntegerOption((o) =>
-    o.setName('count').setDescription(`Tracks per page (default ${DEFAULT_COUNT})`).setMinValue(1).setMaxValue(MAX_COUNT),
-  )
-  .addStringOption((o) => o.setName('mood').setDescription('Only tracks with this mood (comma-separate several)').setAutocomplete(true))
-  .addStringOption((o) => o.setName('genre').setDescription('Only tracks of this genre (comma-separate several)').setAutocomplete(true))
-  .addStringOption((o) =>
-    o.setName('instrument').setDescription('Only tracks with this instrument (comma-separate several)').setAutocomplete(true),
-  )
-  .addStringOption((o) => o.setName('max_duration').setDescription('Longest track, e.g. 3:30 or 240'));
+/** The definition; the prompt's max_length lets Discord itself stop overlong prompts (MAX_PROMPT_CHARS, under Discord's 6000). */
+function definition(maxPromptChars: number) {
+  return new SlashCommandBuilder()
+    .setName('recommend')
+    .setDescription('Find music that fits a sentence')
+    .addStringOption((o) =>
+      o
+        .setName('prompt')
+        .setDescription('What it should sound like, e.g. "calm piano for a rainy evening"')
+        .setRequired(true)
+        .setMaxLength(maxPromptChars),
+    )
+    .addIntegerOption((o) =>
+      o.setName('count').setDescription(`Tracks per page (default ${DEFAULT_COUNT})`).setMinValue(1).setMaxValue(MAX_COUNT),
+    )
+    .addStringOption((o) => o.setName('mood').setDescription('Only tracks with this mood (comma-separate several)').setAutocomplete(true))
+    .addStringOption((o) => o.setName('genre').setDescription('Only tracks of this genre (comma-separate several)').setAutocomplete(true))
+    .addStringOption((o) =>
+      o.setName('instrument').setDescription('Only tracks with this instrument (comma-separate several)').setAutocomplete(true),
+    )
+    .addStringOption((o) => o.setName('max_duration').setDescription('Longest track, e.g. 3:30 or 240'));
+}
 
 /** ◀️ ▶️ under a message with several pages; without Add Reactions the buttons still page. */
 async function addPageReactions(message: Message, logger: Logger): Promise<void> {
@@ -33,8 +40,7 @@ async function addPageReactions(message: Message, logger: Logger): Promise<void>
   }
 }
 
-export const recommend = {
-  data,
+const handlers = {
   async execute(interaction, ctx) {
     // Validated before deferring: mistakes get an immediate private answer.
     const query = prepareQuery(ctx, {
@@ -68,4 +74,8 @@ export const recommend = {
     if (!category) return interaction.respond([]);
     await interaction.respond(suggestTags(ctx.vocabulary()[category], String(focused.value)));
   },
-} satisfies Command;
+} satisfies Omit<Command, 'data'>;
+
+export function recommendCommand(settings: { maxPromptChars: number }): Command {
+  return { data: definition(settings.maxPromptChars), ...handlers };
+}

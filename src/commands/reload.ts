@@ -1,63 +1,40 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { resolveIndexDir } from '../cli/resolve-index.ts';
 import type { Config } from '../config.ts';
-import { isBotAdmin } from '../discord/admin.ts';
+import { hideBotPaths } from '../discord/host-paths.ts';
+import { errorRef } from '../discord/reply-error.ts';
+import { escapeText } from '../discord/result-embed.ts';
 import { UserError, isUserError } from '../errors.ts';
-import { INDEX_FILES } from '../retrieval/artifacts/manifest.ts';
+import type { EncoderHealth } from '../retrieval/encoders/encoder-set.ts';
+import { indexNames, resolveIndexName } from '../retrieval/index-names.ts';
 import type { ReloadReport } from '../retrieval/recommender-service.ts';
 import type { Command } from './command.ts';
 
 const data = new SlashCommandBuilder()
   .setName('reload')
-  .setDescription('Reload the music index, or switch to another one (admins)')
+  .setDescription('Reload the music index, or switch to another one (bot operators)')
   .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
   .addStringOption((o) =>
-    o.setName('index').setDescription('Index folder name under EMBEDDINGS_DIR, or a path (default: the serving one)').setAutocomplete(true),
+    o.setName('index').setDescription('Name of an index folder in EMBEDDINGS_DIR (default: the serving one)').setAutocomplete(true).setMaxLength(100),
   );
 
-/** Index folders (with a manifest) under EMBEDDINGS_DIR. */
-export async function indexNames(embeddingsDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(embeddingsDir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && existsSync(path.join(embeddingsDir, e.name, INDEX_FILES.manifest)))
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
+/** The folder to load: the named one (a name, never a path), else the serving one. */
+export async function reloadTarget(name: string | null, config: Config, servingDir: string): Promise<string> {
+  return name?.trim() ? resolveIndexName(config.index.embeddingsDir, name.trim()) : servingDir;
 }
 
-/** The folder to load: the named or given one, else the serving one; a UserError when it does not exist. */
-export async function reloadTarget(arg: string | null, config: Config, servingDir: string): Promise<string> {
-  if (!arg?.trim()) return servingDir;
-  const dir = resolveIndexDir(arg.trim(), config);
-  if (!existsSync(dir)) {
-    const names = await indexNames(config.index.embeddingsDir);
-    throw new UserError(
-      `No index folder at ${dir}.`,
-      names.length ? `Indexes under ${config.index.embeddingsDir}: ${names.join(', ')}.` : 'Build one with `npm run index`.',
-    );
-  }
-  return dir;
-}
-
-/** The admin's confirmation. Pure. */
-export function reloadSummary(report: ReloadReport): string {
+/** The operator's confirmation, and why queries wait if the models are restarting after a crash. Pure. */
+export function reloadSummary(report: ReloadReport, models: EncoderHealth = { state: 'up' }): string {
   const s = report.status;
-  const models = report.modelsReloaded ? ', models reloaded' : '';
-  return `✅ Now serving **${s.name}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, first stage ${s.firstStage}, loaded in ${report.loadMs} ms${models}. Cached results were cleared.`;
+  const reloaded = report.modelsReloaded ? ', models reloaded' : '';
+  const summary = `✅ Now serving **${escapeText(s.name)}** (version ${s.version}): ${s.tracks} tracks, ${s.mode}, first stage ${s.firstStage}, loaded in ${report.loadMs} ms${reloaded}. Cached results were cleared.`;
+  if (models.state !== 'restarting') return summary;
+  return `${summary}\n⏳ The music models are restarting after a crash (${models.cause}; restart ${models.restarts}): queries wait for them.`;
 }
 
 export const reload = {
   data,
+  operatorOnly: true,
   async execute(interaction, ctx) {
-    if (!isBotAdmin(interaction.user.id, interaction.memberPermissions, ctx.config.discord.adminIds)) {
-      throw new UserError('Only server administrators can reload the index.', 'Ask one, or have your user id added to BOT_ADMIN_IDS.');
-    }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const before = ctx.recommender.status();
     const dir = await reloadTarget(interaction.options.getString('index'), ctx.config, before.dir);
@@ -65,15 +42,19 @@ export const reload = {
     try {
       report = await ctx.recommender.reload(dir);
     } catch (err) {
-      // Admins see the exact reason; the old index never stopped serving.
-      if (!isUserError(err)) ctx.logger.error({ err, dir }, 'reload failed');
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new UserError(`Reload failed; still serving **${before.name}**. ${reason}`, isUserError(err) ? err.hint : undefined);
+      // The old index never stopped serving. Problems with the index are said as they are; an
+      // unexpected error gets a reference to its log line, like everywhere else.
+      const still = `Reload failed; still serving **${escapeText(before.name)}**.`;
+      if (isUserError(err)) throw new UserError(`${still} ${err.message}`, err.hint);
+      const ref = errorRef();
+      ctx.logger.error({ err, dir, ref }, `reload failed (ref ${ref})`);
+      throw new UserError(`${still} Something unexpected went wrong (ref ${ref}).`, 'The bot\'s log has the details.');
     }
     // Keys carry the index version, so old entries would only miss; drop them to free the cache.
     await ctx.results.clear();
     ctx.logger.info({ index: report.status.name, version: report.status.version, tracks: report.status.tracks, mode: report.status.mode, loadMs: report.loadMs, by: interaction.user.id }, 'index reloaded');
-    await interaction.editReply(reloadSummary(report));
+    // A restart's cause may name model files: no host paths on Discord.
+    await interaction.editReply(hideBotPaths(ctx, reloadSummary(report, ctx.recommender.engine().encoders.health?.())));
   },
   async autocomplete(interaction, ctx) {
     const typed = interaction.options.getFocused().toLowerCase();

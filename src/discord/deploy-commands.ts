@@ -2,23 +2,40 @@ import { pathToFileURL } from 'node:url';
 import { DiscordAPIError, HTTPError, REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
 import dotenv from 'dotenv';
 import { runCommand } from '../cli/run-command.ts';
-import { commands as allCommands } from '../commands/index.ts';
+import { botCommands } from '../commands/index.ts';
 import type { Command } from '../commands/command.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 
-export interface DeployReport {
-  scope: 'guild' | 'global';
+/** One bulk overwrite: globally (no guildId) or in one server. */
+export interface Registration {
   guildId?: string;
-  names: string[];
+  commands: readonly Command[];
+}
+
+export interface DeployReport {
+  /** What each bulk overwrite registered, in order. */
+  registrations: { scope: 'guild' | 'global'; guildId?: string; names: string[] }[];
 }
 
 /**
- * Registers the slash commands with one bulk overwrite: in one server when DISCORD_GUILD_ID is
- * set (instant, for development), else globally (may take a while to show everywhere).
+ * Where each command goes. Everything in DISCORD_GUILD_ID when set (instant, for development),
+ * else globally; with DISCORD_ADMIN_GUILD_ID, operator commands go to that server alone, so no
+ * other server even sees them (and a global overwrite removes them elsewhere).
  */
-export async function deployCommands(config: Pick<Config, 'discord'>, list: readonly Command[] = allCommands): Promise<DeployReport> {
-  const { token, applicationId, guildId, apiUrl } = config.discord;
+export function registrations(discord: Pick<Config['discord'], 'guildId' | 'adminGuildId'>, list: readonly Command[]): Registration[] {
+  const where = (guildId: string | undefined) => (guildId ? { guildId } : {});
+  const { guildId, adminGuildId } = discord;
+  if (!adminGuildId || adminGuildId === guildId) return [{ ...where(guildId), commands: list }];
+  return [
+    { ...where(guildId), commands: list.filter((c) => !c.operatorOnly) },
+    { guildId: adminGuildId, commands: list.filter((c) => c.operatorOnly) },
+  ];
+}
+
+/** Registers the slash commands with one bulk overwrite per place (see `registrations`). */
+export async function deployCommands(config: Pick<Config, 'discord' | 'retrieval'>, list: readonly Command[] = botCommands(config.retrieval)): Promise<DeployReport> {
+  const { token, applicationId, apiUrl } = config.discord;
   const missing = [!token && 'DISCORD_TOKEN', !applicationId && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (missing.length) {
     throw new UserError(
@@ -27,15 +44,27 @@ export async function deployCommands(config: Pick<Config, 'discord'>, list: read
     );
   }
   const rest = new REST({ api: apiUrl }).setToken(token!);
-  const body = list.map((c) => c.data.toJSON());
-  const route = guildId ? Routes.applicationGuildCommands(applicationId!, guildId) : Routes.applicationCommands(applicationId!);
-  let saved: RESTPutAPIApplicationCommandsResult;
-  try {
-    saved = (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
-  } catch (err) {
-    throw explainRestError(err);
+  const report: DeployReport = { registrations: [] };
+  for (const { guildId, commands } of registrations(config.discord, list)) {
+    const route = guildId ? Routes.applicationGuildCommands(applicationId!, guildId) : Routes.applicationCommands(applicationId!);
+    let saved: RESTPutAPIApplicationCommandsResult;
+    try {
+      saved = (await rest.put(route, { body: commands.map((c) => c.data.toJSON()) })) as RESTPutAPIApplicationCommandsResult;
+    } catch (err) {
+      throw explainRestError(err);
+    }
+    report.registrations.push({ scope: guildId ? 'guild' : 'global', ...(guildId ? { guildId } : {}), names: saved.map((c) => c.name) });
   }
-  return { scope: guildId ? 'guild' : 'global', ...(guildId ? { guildId } : {}), names: saved.map((c) => c.name) };
+  return report;
+}
+
+/** The report as one line for the terminal. */
+export function deploySummary(report: DeployReport): string {
+  const parts = report.registrations.map((r) => {
+    const where = r.scope === 'guild' ? `in server ${r.guildId}` : 'globally (may take up to an hour to appear)';
+    return `${r.names.length ? r.names.map((n) => `/${n}`).join(', ') : 'no commands'} ${where}`;
+  });
+  return `Deployed ${parts.join('; ')}.`;
 }
 
 /** Discord's refusals as what to fix; anything else stays unexpected. */
@@ -47,7 +76,7 @@ export function explainRestError(err: unknown): unknown {
   if (err.status === 403 || err.status === 404) {
     return new UserError(
       `Discord refused the command registration (${err.status}: ${err.message}).`,
-      'Check DISCORD_APPLICATION_ID, and that the bot was invited to the server in DISCORD_GUILD_ID with the applications.commands scope.',
+      'Check DISCORD_APPLICATION_ID, and that the bot was invited to the servers in DISCORD_GUILD_ID and DISCORD_ADMIN_GUILD_ID with the applications.commands scope.',
     );
   }
   return err;
@@ -56,9 +85,7 @@ export function explainRestError(err: unknown): unknown {
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
   return runCommand('deploy-commands', async () => {
-    const report = await deployCommands(loadConfig());
-    const where = report.scope === 'guild' ? `in server ${report.guildId}` : 'globally (may take up to an hour to appear)';
-    console.log(`Deployed ${report.names.map((n) => `/${n}`).join(', ')} ${where}.`);
+    console.log(deploySummary(await deployCommands(loadConfig())));
   });
 }
 

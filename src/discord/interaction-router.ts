@@ -2,12 +2,15 @@ import { performance } from 'node:perf_hooks';
 import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command } from '../commands/command.ts';
 import type { BotContext } from '../context.ts';
+import { hideBotPaths } from './host-paths.ts';
+import { operatorsOnly } from './operators.ts';
 import { onPageButton, onPageReaction } from './page-turns.ts';
 import { PAGE_BUTTON_PREFIX } from './pagination.ts';
 import { replyWithError } from './reply-error.ts';
 
 /** Routes every interaction to its command or component handler; errors go to the one error reply. */
 export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<string, Command>) {
+  const hidePaths = (text: string) => hideBotPaths(ctx, text);
   return async (interaction: Interaction): Promise<void> => {
     if (interaction.isChatInputCommand()) {
       const command = commands.get(interaction.commandName);
@@ -15,14 +18,18 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
       const t0 = performance.now();
       try {
         if (!command) throw new Error(`no handler for ${what} (deploy the commands again?)`);
+        if (command.operatorOnly && !(await ctx.operators.allows(interaction.user.id))) throw operatorsOnly(what);
         await command.execute(interaction, ctx);
         ctx.logger.info({ command: what, user: interaction.user.id, ms: Math.round(performance.now() - t0) }, 'command done');
       } catch (err) {
-        await replyWithError(interaction, err, ctx.logger, what);
+        await replyWithError(interaction, err, ctx.logger, what, hidePaths);
       }
     } else if (interaction.isAutocomplete()) {
       try {
-        await commands.get(interaction.commandName)?.autocomplete?.(interaction, ctx);
+        const command = commands.get(interaction.commandName);
+        // Suggestions of an operator command (index names) are for operators too.
+        if (command?.operatorOnly && !(await ctx.operators.allows(interaction.user.id))) return await interaction.respond([]);
+        await command?.autocomplete?.(interaction, ctx);
       } catch (err) {
         ctx.logger.debug({ err, command: interaction.commandName }, 'autocomplete failed');
       }
@@ -30,7 +37,7 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
       try {
         await onPageButton(interaction, ctx);
       } catch (err) {
-        await replyWithError(interaction, err, ctx.logger, 'page button');
+        await replyWithError(interaction, err, ctx.logger, 'page button', hidePaths);
       }
     }
   };

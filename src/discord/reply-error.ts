@@ -16,14 +16,21 @@ export function errorReply(err: unknown, ref: string): string {
 
 /**
  * The one place errors become replies, for every command and component: user errors as an
- * ephemeral message (no stack anywhere), anything else as a reference plus one error log line
- * with that reference and the stack. Delivery problems are logged, never thrown.
+ * ephemeral message (no stack anywhere, no host paths), anything else as a reference plus one
+ * error log line with that reference and the stack. Delivery problems are logged, never thrown.
  */
-export async function replyWithError(interaction: RepliableInteraction, err: unknown, logger: Logger, what: string): Promise<void> {
+export async function replyWithError(
+  interaction: RepliableInteraction,
+  err: unknown,
+  logger: Logger,
+  what: string,
+  hidePaths: (text: string) => string,
+): Promise<void> {
   const ref = errorRef();
   if (isUserError(err)) logger.info({ what, user: interaction.user.id, problem: err.message }, 'user error');
   else logger.error({ err, ref, what, user: interaction.user.id }, `${what} failed (ref ${ref})`);
-  const content = errorReply(err, ref);
+  // Messages written for the CLI may name files by absolute path; replies name them relatively.
+  const content = hidePaths(errorReply(err, ref));
   try {
     if (!interaction.deferred && !interaction.replied) {
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });

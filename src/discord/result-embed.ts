@@ -1,5 +1,6 @@
 import { escapeMarkdown, type APIEmbed, type APIEmbedField } from 'discord.js';
 import { formatDuration } from '../catalog/filters.ts';
+import { stripInvisible } from '../util/invisible-chars.ts';
 import { EMBED_LIMITS, fitEmbed, truncate } from './embed-limits.ts';
 import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine, type TrackEntry } from './result-view.ts';
 
@@ -11,12 +12,20 @@ const CAPTION_CHARS = 180;
 const NAME_CHARS = 120;
 const TAGS_PER_CATEGORY = 4;
 
+/** Mention syntax: users, roles, channels (`<@…>`, `<@&…>`, `<#…>`), emoji, timestamps, commands, guild navigation. */
+const MENTION_START = /<(?=[@#:/]|a:|t:|id:)/g;
+const MASS_MENTION = /@(everyone|here)\b/g;
+
 /**
- * Markdown escaped everywhere it could render: besides emphasis and code, headings, lists and
- * masked links (a prompt must not become a disguised link in the bot's message).
+ * Text from prompts and the catalog, safe to show: invisible and bidi characters removed, markdown
+ * escaped everywhere it could render (besides emphasis and code: headings, lists and masked links,
+ * so text cannot become a disguised link), and mentions kept literal (`\<@…>`, `@\u200beveryone`):
+ * no pings (allowedMentions is off anyway), and no mention pills a title could fake.
  */
 export function escapeText(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+  return escapeMarkdown(stripInvisible(text), { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(MENTION_START, '\\<')
+    .replace(MASS_MENTION, '@\u200b$1');
 }
 
 /** Markdown-escaped `text` in at most `max` characters (escapes count; a cut never leaves a dangling backslash). */
@@ -69,7 +78,7 @@ export function describeView(view: ResultView, empty: boolean): string {
   const lines = [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
   if (view.filter) lines.push(`Filters: ${escapedExcerpt(view.filter, 300)}`);
   if (view.understood) lines.push(`Understood: ${escapedExcerpt(view.understood, 300)}`);
-  if (view.preview) lines.push(truncate(view.preview, 400));
+  if (view.preview) lines.push(escapedExcerpt(view.preview, 400));
   if (empty) lines.push('No tracks matched. Try other words, or fewer filters.');
   return lines.join('\n');
 }

@@ -1,8 +1,10 @@
-import path from 'node:path';
 import { formatDuration } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
-import { getPreview, type PreviewResult } from '../audio/preview.ts';
+import { getPreview, type PreviewClip, type PreviewResult } from '../audio/preview.ts';
+import { evictLeastRecentlyUsed, touchClip } from '../audio/preview-cache-limit.ts';
+import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
 import type { Logger } from '../logger.ts';
+import { hideHostPaths } from './host-paths.ts';
 
 /** What the bot attaches for a track: a file, or the reason there is none — each with the line the embed shows. */
 export type PreviewOutcome =
@@ -18,13 +20,9 @@ export interface PreviewSettings {
   /** AUDIO_ROOT when set; it wins over the index's recorded root. */
   audioRoot: string | undefined;
   cacheDir: string;
+  /** PREVIEW_CACHE_MAX_MB in bytes: past it, the least recently used clips are deleted. */
+  cacheMaxBytes: number;
   excerptSec: number;
-}
-
-/** The folder audio paths are relative to: AUDIO_ROOT, else the serving index's recorded root (absolute), else none. */
-export function resolveAudioRoot(configured: string | undefined, index: { dir: string; audioRoot: string | null }): string | null {
-  if (configured) return configured;
-  return index.audioRoot === null ? null : path.resolve(index.dir, index.audioRoot);
 }
 
 /** The embed's line about the preview of result #rank. Pure. */
@@ -36,6 +34,20 @@ export function previewNote(result: PreviewResult, rank = 1): string {
       ? `a ${formatDuration(result.durationSec)} excerpt`
       : `the whole track (${formatDuration(result.durationSec)})`;
   return `🔊 Preview of #${rank} attached: ${what}.`;
+}
+
+/**
+ * The preview cache is an LRU within its size limit: a clip served from it counts as used; a new
+ * one may push the least recently used out (never itself). A failure here never costs the clip.
+ */
+async function keepCacheBounded(clip: PreviewClip, settings: PreviewSettings, logger: Logger): Promise<void> {
+  try {
+    if (clip.cached) return await touchClip(clip.file);
+    const removed = await evictLeastRecentlyUsed(settings.cacheDir, settings.cacheMaxBytes, clip.file);
+    if (removed.clips) logger.debug({ ...removed, limitBytes: settings.cacheMaxBytes }, 'preview cache trimmed');
+  } catch (err) {
+    logger.warn({ err }, 'could not trim the preview cache');
+  }
 }
 
 export function createPreviewProvider(settings: PreviewSettings, currentIndex: () => { dir: string; audioRoot: string | null }, logger: Logger): PreviewProvider {
@@ -50,12 +62,13 @@ export function createPreviewProvider(settings: PreviewSettings, currentIndex: (
           limitBytes,
           excerptSec: settings.excerptSec,
         });
-        // Reasons may name server folders; users only need to know it is the audio folder.
-        const note = previewNote(result, rank).split(root).join('the audio folder');
+        // Reasons may name files by their real path; the embed is public, so paths are relative.
+        const note = hideHostPaths(previewNote(result, rank), [{ dir: root, as: 'the audio folder' }]);
         if (result.kind === 'none') {
           logger.debug({ trackId: track.id, reason: result.reason }, 'no preview clip');
           return { kind: 'none', note };
         }
+        if (result.derived) await keepCacheBounded(result, settings, logger);
         return { kind: 'clip', file: result.file, filename: result.filename, bytes: result.bytes, note };
       } catch (err) {
         logger.warn({ err, trackId: track.id }, 'preview clip failed');

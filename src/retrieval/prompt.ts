@@ -1,11 +1,15 @@
 import { UserError } from '../errors.ts';
+import { stripInvisible } from '../util/invisible-chars.ts';
 
 /** Longest prompt accepted, in characters: far beyond a sentence, well under tokenizer limits. */
 export const DEFAULT_MAX_PROMPT_CHARS = 500;
 
-/** Trims and collapses whitespace; refuses blank prompts and prompts over the limit. */
+/**
+ * The prompt as embedded and shown: control, bidi and zero-width characters removed, whitespace
+ * trimmed and collapsed. Refuses blank prompts and prompts over the limit.
+ */
 export function normalizePrompt(prompt: string, maxChars = DEFAULT_MAX_PROMPT_CHARS): string {
-  const text = prompt.replace(/\s+/g, ' ').trim();
+  const text = stripInvisible(prompt).replace(/\s+/g, ' ').trim();
   if (!text) throw new UserError('The prompt is empty.', 'Describe the music you want, e.g. "calm piano for a rainy evening".');
   if ([...text].length > maxChars) {
     throw new UserError(

@@ -68,6 +68,8 @@ export interface OpenOptions {
   settings: RecommenderSettings;
   /** Replaceable for in-process use (benchmarks of raw encoder cost); the default is a worker thread. */
   startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
+  /** The server's own rules for an index (the bot's audio folder rule); throwing refuses it before it serves. */
+  acceptIndex?: (index: LoadedIndex) => Promise<void>;
 }
 
 /** The models an index needs: its SBERT model, and CLAP's text tower when it has audio embeddings. */
@@ -154,6 +156,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
     ]);
     try {
       checkAgainstEncoders(index, encoders);
+      await opts.acceptIndex?.(index);
     } catch (err) {
       if (!reusable) await encoders.dispose();
       throw err;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { combinedText, type Track } from '../../src/catalog/track.ts';
-import { commands } from '../../src/commands/index.ts';
+import { DEFAULT_MAX_PROMPT_CHARS } from '../../src/retrieval/prompt.ts';
 import { DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, startTestBot, tempDir, writeTone, type TestBot } from './helpers/fixtures.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, writeTone, type TestBot } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
 let emu: DiscordEmulator;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await writeTone(path.join(audioRoot, 'x/1.mp3'), 2, 520);
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 200 });
-  emu.setCommands(commands.map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
+  registerCommands(emu, { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS });
   baseEnv = {
     EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'),
     INDEX_NAME: 'main',

@@ -107,6 +107,8 @@ describe('start-up and deployment', () => {
     expect(byName.recommend?.guild_id).toBe(emu.guild.id);
     expect(byName.reload?.default_member_permissions).toBe('8');
     expect(byName.recommend?.options?.map((o) => o.name)).toEqual(['prompt', 'count', 'mood', 'genre', 'instrument', 'max_duration']);
+    // Discord itself stops prompts over MAX_PROMPT_CHARS.
+    expect(byName.recommend?.options?.[0]).toMatchObject({ name: 'prompt', max_length: 500 });
   });
 });
 
@@ -275,13 +277,29 @@ describe('/recommend', () => {
     expect(cb.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(dataOf(cb).content).toBe('⚠️ The prompt is empty. Describe the music you want, e.g. "calm piano for a rainy evening".');
+    // Discord refuses to send it; a registration from before MAX_PROMPT_CHARS was lowered would not.
+    await expect(recommend('piano '.repeat(100))).rejects.toThrow(/must be ≤ 500 long/);
+    const stale = emu.commands
+      .filter((c) => c.guild_id === emu.guild.id)
+      .map(({ id: _id, application_id: _a, version: _v, guild_id: _g, ...def }) =>
+        def.name === 'recommend' ? { ...def, options: def.options?.map((o) => (o.name === 'prompt' ? { ...o, max_length: undefined } : o)) } : def,
+      );
+    emu.setCommands(stale as Record<string, unknown>[], { guild: true });
     const long = await recommend('piano '.repeat(100));
+    await deployCommands(t.config);
     const cb2 = await long.waitForResponse();
     expect(Number(dataOf(cb2).flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(String(dataOf(cb2).content)).toMatch(/^⚠️ The prompt is 599 characters long; the limit is 500\. Shorten it/);
     for (const c of [cb, cb2]) expect(String(dataOf(c).content)).not.toMatch(/\n\s+at /);
     expect(t.logs.find('failed (ref', 50)).toHaveLength(errorsBefore);
     expect(t.logs.find('user error', 30).at(-1)).toMatchObject({ what: '/recommend', problem: expect.stringMatching(/^The prompt is 599 characters long/) });
+  });
+
+  it('shows the prompt without its control, bidi and zero-width characters, and with mentions and markdown inert', async () => {
+    const { reply } = await recommendReply(`calm\u202E piano\u200B <@${emu.users.bob.id}> @everyone **now**\u0007`);
+    expect(embedOf(reply).description!.split('\n')[0]).toBe(`> calm piano \\<@${emu.users.bob.id}> @\u200Beveryone \\*\\*now\\*\\*`);
+    const edit = emu.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/messages/@original')).at(-1);
+    expect((edit?.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [] });
   });
 
   it('retries an edit that got a 429 and still delivers the results', async () => {
@@ -311,7 +329,7 @@ describe('/recommend', () => {
 });
 
 describe('/reload', () => {
-  it('refuses a member without Administrator, even when a server override shows them the command', async () => {
+  it('refuses a member who is not an operator, even when a server override shows them the command', async () => {
     // Server owners can override default member permissions; the bot checks for itself.
     const defs = emu.commands.map(({ id: _id, application_id: _a, version: _v, guild_id: _g, ...def }) =>
       def.name === 'reload' ? { ...def, default_member_permissions: null } : def,
@@ -320,13 +338,13 @@ describe('/reload', () => {
     const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.alice });
     const cb = await ix.waitForResponse();
     expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(dataOf(cb).content).toBe('⚠️ Only server administrators can reload the index. Ask one, or have your user id added to BOT_ADMIN_IDS.');
+    expect(dataOf(cb).content).toMatch(/^⚠️ \/reload is for the bot's operators only: /);
     expect(t.bot.ctx.recommender.status().name).toBe('alpha');
   });
 
-  it('lets an administrator switch indexes: a private report, cached results dropped, the new index served', async () => {
+  it('lets the application owner switch indexes: a private report, cached results dropped, the new index served', async () => {
     const cachedPrompt = 'Warm piano for a rainy evening';
-    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.admin });
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'beta' }, user: emu.users.owner });
     const cb = await ix.waitForResponse();
     expect(cb.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
@@ -337,20 +355,20 @@ describe('/reload', () => {
     expect(footer(reply)).toMatch(/^Page 1\/3 · text-only · index beta · \d+ ms · fresh$/);
     expect(embedOf(reply).fields![0]!.name).toMatch(/^1\. Beta \d+ — Artist [A-E]$/);
     // beta records no audio root and AUDIO_ROOT is unset.
-    expect(embedOf(reply).description).toContain('🔇 No preview of #1: this index has no audio files (set AUDIO_ROOT).');
+    expect(embedOf(reply).description).toContain('🔇 No preview of #1: this index has no audio files (set AUDIO\\_ROOT).');
   });
 
   it('keeps serving the old index when the new one is bad, and says exactly why', async () => {
-    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'broken' }, user: emu.users.admin });
+    const ix = await emu.sendCommand({ name: 'reload', options: { index: 'broken' }, user: emu.users.owner });
     const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
     expect(done.ephemeral).toBe(true);
-    expect(done.data.content).toContain('⚠️ Reload failed; still serving **beta**.');
-    expect(done.data.content).toContain(`${path.join('broken', INDEX_FILES.textIndex)}: missing file`);
+    // The file is named relative to EMBEDDINGS_DIR: replies never show the bot's folders.
+    expect(done.data.content).toBe(`⚠️ Reload failed; still serving **beta**. broken/${INDEX_FILES.textIndex}: missing file Rebuild the index with \`npm run index -- --catalog <catalog> --out <dir>\`.`);
     const { reply } = await recommendReply('calm strings');
     expect(footer(reply)).toContain('index beta');
-    const missing = await emu.sendCommand({ name: 'reload', options: { index: 'nope' }, user: emu.users.admin });
+    const missing = await emu.sendCommand({ name: 'reload', options: { index: 'nope' }, user: emu.users.owner });
     const m = await missing.waitForOriginal(undefined, { timeoutMs: 20_000 });
-    expect(m.data.content).toMatch(/^⚠️ No index folder at .*nope\. Indexes under .*: alpha, beta, broken\.$/);
+    expect(m.data.content).toBe('⚠️ No index named "nope". Indexes: alpha, beta, broken.');
   });
 
   it('accepts a user listed in BOT_ADMIN_IDS without Administrator', async () => {
@@ -368,7 +386,7 @@ describe('/reload of the same index', () => {
     const prompt = 'slow piano for reading';
     await recommendReply(prompt);
     expect(footer((await recommendReply(prompt)).reply)).toMatch(/· from cache$/);
-    const ix = await emu.sendCommand({ name: 'reload', user: emu.users.admin });
+    const ix = await emu.sendCommand({ name: 'reload', user: emu.users.owner });
     const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
     expect(done.data.content).toMatch(/^✅ Now serving \*\*alpha\*\* .*loaded in \d+ ms\. Cached results were cleared\.$/);
     expect(footer((await recommendReply(prompt)).reply)).toMatch(/· fresh$/);

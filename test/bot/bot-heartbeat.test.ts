@@ -7,12 +7,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/index.ts';
 import { generateModels } from '../../src/models/generate/index.ts';
 import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
 
 const HEARTBEAT_MS = 50;
 const WORDS = ['calm', 'piano', 'ambient', 'rainy', 'evening', 'guitar', 'drums', 'happy', 'energetic', 'strings', 'dark', 'synth'];
@@ -44,7 +43,6 @@ beforeAll(async () => {
   await generateModels({ outDir: modelsDir, sbert: { layers: 24, hidden: 384, heads: 6, intermediate: 1536, maxPositions: 1024 }, clap: false });
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'slow'), { name: 'slow', tracks: catalogTracks(12), modelsDir });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: HEARTBEAT_MS });
-  emu.setCommands(commands.map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
   t = await startTestBot(
     botEnv(emu, {
       MODELS_DIR: modelsDir,
@@ -54,6 +52,7 @@ beforeAll(async () => {
       PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews'),
     }),
   );
+  registerCommands(emu, t.config.retrieval);
 });
 
 afterAll(async () => {

@@ -6,9 +6,8 @@
 import path from 'node:path';
 import { PermissionFlagsBits, type APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/index.ts';
 import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
 
 let emu: DiscordEmulator;
 let t: TestBot;
@@ -20,8 +19,8 @@ beforeAll(async () => {
   tmp = await tempDir('bot-perms');
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(20) });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 500, botPermissions: DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageMessages });
-  emu.setCommands(commands.map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
   t = await startTestBot(botEnv(emu, { EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'), INDEX_NAME: 'main', PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews') }));
+  registerCommands(emu, t.config.retrieval);
 });
 
 afterAll(async () => {

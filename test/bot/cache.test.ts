@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cacheKind, openCacheBackend, redactUrl, redisBackoffMs } from '../../src/cache/cache-backend.ts';
 import { CacheHealth } from '../../src/cache/cache-health.ts';
 import { LruMap } from '../../src/cache/lru-map.ts';
@@ -177,6 +178,51 @@ describe('SQLite backend', () => {
     expect(await pages.get('k')).toBe('page');
     expect(two.health.down).toBe(false);
     await two.close();
+  });
+
+  /** Keys in the file, read with the store itself (a Keyv read would drop expired entries on the way). */
+  async function rowsIn(file: string): Promise<string[]> {
+    const raw = new KeyvSqlite({ uri: `sqlite://${file}` });
+    try {
+      return ((await raw.query('SELECT key FROM keyv ORDER BY key')) as { key: string }[]).map((r) => r.key);
+    } finally {
+      await raw.close();
+    }
+  }
+
+  it('drops expired rows from the file without reading them, in every namespace', async () => {
+    const { logger } = capture();
+    const file = path.join(dir, 'prune.sqlite');
+    const backend = await openCacheBackend({ url: `sqlite://${file}`, ...settings }, logger);
+    const results = backend.namespace<number>('results');
+    const pages = backend.namespace<number>('pages');
+    await results.set('old', 1, 1);
+    await pages.set('old', 2, 1);
+    await results.set('fresh', 3);
+    await sleep(10);
+    expect(await rowsIn(file)).toEqual(['pages:old', 'results:fresh', 'results:old']);
+    expect(await backend.prune()).toBe(2);
+    expect(await rowsIn(file)).toEqual(['results:fresh']);
+    expect(await results.get('fresh')).toBe(3);
+    expect(await backend.prune()).toBe(0);
+    await backend.close();
+  });
+
+  it('prunes on its own, periodically, while it runs', async () => {
+    const { logs, logger } = capture();
+    const file = path.join(dir, 'periodic.sqlite');
+    const backend = await openCacheBackend({ url: `sqlite://${file}`, ...settings, pruneIntervalMs: 50 }, logger);
+    await backend.namespace<number>('results').set('old', 1, 1);
+    await backend.namespace<number>('results').set('fresh', 2);
+    await vi.waitFor(async () => expect(await rowsIn(file)).toEqual(['results:fresh']), { timeout: 10_000, interval: 20 });
+    expect(logs.find('expired cache rows pruned', 20)[0]).toMatchObject({ removed: 1 });
+    await backend.close();
+  });
+
+  it('the memory backend has nothing to prune (Redis expires keys itself)', async () => {
+    const backend = await openCacheBackend({ url: undefined, ...settings }, capture().logger);
+    expect(await backend.prune()).toBe(0);
+    await backend.close();
   });
 });
 

@@ -1,18 +1,19 @@
 /** Pure page model: embeds within Discord's limits on extreme inputs, pages, buttons, text, small helpers. */
-import { PermissionFlagsBits, PermissionsBitField, type APIEmbed } from 'discord.js';
+import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/index.ts';
+import { botCommands } from '../../src/commands/index.ts';
 import { reloadSummary } from '../../src/commands/reload.ts';
-import { isBotAdmin } from '../../src/discord/admin.ts';
 import { EMBED_LIMITS, embedLength, fairCaps, fitEmbed, truncate } from '../../src/discord/embed-limits.ts';
 import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from '../../src/discord/pagination.ts';
 import { errorReply } from '../../src/discord/reply-error.ts';
-import { escapedExcerpt, renderPageEmbed } from '../../src/discord/result-embed.ts';
+import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/result-embed.ts';
 import { renderPageText } from '../../src/discord/result-text.ts';
 import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/discord/result-view.ts';
 import { suggestTags } from '../../src/discord/tag-suggestions.ts';
-import { previewNote, resolveAudioRoot } from '../../src/discord/track-preview.ts';
+import { previewNote } from '../../src/discord/track-preview.ts';
+import { resolveAudioRoot } from '../../src/audio/recorded-audio-root.ts';
 import { UserError } from '../../src/errors.ts';
+import { normalizePrompt } from '../../src/retrieval/prompt.ts';
 import type { Recommendation } from '../../src/retrieval/recommender.ts';
 import type { ServingStatus } from '../../src/retrieval/recommender-service.ts';
 import { commandListProblems, messageProblems } from '../discord-emulator/limits.ts';
@@ -224,6 +225,41 @@ describe('renderPageEmbed', () => {
   });
 });
 
+describe('prompt hygiene and escaping', () => {
+  const BIDI = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F';
+  const ZERO_WIDTH = '\u200B\u200C\u200D\u2060\uFEFF\u00AD';
+
+  it('removes control, bidi and zero-width characters before embedding and display', () => {
+    expect(normalizePrompt(`calm${BIDI} piano${ZERO_WIDTH}\u0000\u0007\u001B[31m for\ta\r\nrainy\u2028night\u0085`)).toBe('calm piano[31m for a rainy night');
+    // Tag characters (invisible "ASCII" some tools hide text in) and a lone surrogate.
+    expect(normalizePrompt('jazz\u{E0041}\u{E0042} \uD800drums')).toBe('jazz drums');
+    expect(normalizePrompt('🎹 piano 👩‍🎤')).toBe('🎹 piano 👩🎤');
+  });
+
+  it('counts the limit after cleaning, and calls a prompt of invisible characters empty', () => {
+    expect(normalizePrompt(`a${'\u200B'.repeat(600)}`, 10)).toBe('a');
+    expect(() => normalizePrompt(`${BIDI}${ZERO_WIDTH}\u0000`)).toThrow('The prompt is empty.');
+  });
+
+  it('escapeText keeps mentions, markdown and invisible characters of prompts and catalog text from rendering', () => {
+    expect(escapeText('<@123> <@!4> <@&5> <#6> <t:1700000000:R> </reload:7> <:blob:8> <a:dance:9> <id:home>')).toBe(
+      '\\<@123> \\<@!4> \\<@&5> \\<#6> \\<t:1700000000:R> \\</reload:7> \\<:blob:8> \\<a:dance:9> \\<id:home>',
+    );
+    expect(escapeText('hi @everyone and @here, mail a@here.com')).toBe('hi @\u200Beveryone and @\u200Bhere, mail a@\u200Bhere.com');
+    expect(escapeText(`**bold** [link](https://x.y) # head \\<@1> ${BIDI}x${ZERO_WIDTH}y`)).toBe('\\*\\*bold\\*\\* \\[link](https://x.y) # head \\\\\\<@1> xy');
+    expect(escapeText('a < b and 3<4')).toBe('a < b and 3<4');
+  });
+
+  it('catalog text in an embed (title, artist, tags, caption) and the preview note are escaped', () => {
+    const sneaky = entry(0, { title: '<@999> **Free Nitro**', artist: '@everyone', mood: ['<#1>'], caption: 'Visit \u202Eevil\u202C [here](https://bad.example)' });
+    const embed = renderPageEmbed(view({ entries: [sneaky], preview: '🔇 No preview of #1: Audio file not found: a/_x_.mp3 <@1>.' }), 0);
+    expect(embed.fields![0]!.name).toBe('1. \\<@999> \\*\\*Free Nitro\\*\\* — @\u200Beveryone');
+    expect(embed.fields![0]!.value).toContain('mood: \\<#1>');
+    expect(embed.fields![0]!.value).toContain('*Visit evil \\[here](https://bad.example)*');
+    expect(embed.description).toContain('🔇 No preview of #1: Audio file not found: a/\\_x\\_.mp3 \\<@1>.');
+  });
+});
+
 describe('pages, turns and buttons', () => {
   const state = (page: number, entries = 12): PageState => ({ v: 1, requesterId: '1', page, manageMessages: true, view: view({ entries: Array.from({ length: entries }, (_, i) => entry(i)) }) });
 
@@ -317,19 +353,12 @@ describe('small pure helpers', () => {
     expect(unexpected).toBe('Something went wrong (ref abc123). Please try again in a moment.');
   });
 
-  it('isBotAdmin: listed ids or the Administrator permission', () => {
-    expect(isBotAdmin('1', null, ['1'])).toBe(true);
-    expect(isBotAdmin('2', null, ['1'])).toBe(false);
-    expect(isBotAdmin('2', new PermissionsBitField(PermissionFlagsBits.Administrator), [])).toBe(true);
-    expect(isBotAdmin('2', new PermissionsBitField(PermissionFlagsBits.ManageGuild), [])).toBe(false);
-  });
-
   it('reloadSummary', () => {
     const status = { name: 'x', tracks: 3, version: 'v1', dir: '/x', mode: 'text-only' as const, models: { text: 't', clap: null }, firstStage: 'hybrid' } as unknown as ServingStatus;
     expect(reloadSummary({ status, loadMs: 12, modelsReloaded: false })).toBe('✅ Now serving **x** (version v1): 3 tracks, text-only, first stage hybrid, loaded in 12 ms. Cached results were cleared.');
   });
 
   it('command definitions pass Discord\'s checks', () => {
-    expect(commandListProblems(commands.map((c) => c.data.toJSON()))).toEqual([]);
+    expect(commandListProblems(botCommands({ maxPromptChars: 4000 }).map((c) => c.data.toJSON()))).toEqual([]);
   });
 });

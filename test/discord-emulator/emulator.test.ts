@@ -15,6 +15,7 @@ import {
   PermissionFlagsBits,
   Routes,
   SlashCommandBuilder,
+  Team,
   type Interaction,
   type MessageReaction,
   type PartialMessageReaction,
@@ -405,5 +406,105 @@ describe('DiscordEmulator rules Discord enforces', () => {
     await emu.sendCommand({ name: 'recommend', options: { prompt: 'big' } });
     const failure = await emu.waitFor(() => errors.slice(before).find((e) => e instanceof DiscordAPIError), { what: 'the invalid reply to fail' });
     expect(failure).toMatchObject({ code: 50035, rawError: { errors: { data: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } } } });
+  });
+});
+
+describe('autocomplete', () => {
+  let emu: DiscordEmulator;
+  let client: Client;
+  let handlers: { onInteraction: (i: Interaction) => Promise<unknown> };
+  const search = new SlashCommandBuilder()
+    .setName('search')
+    .setDescription('Search')
+    .addStringOption((o) => o.setName('genre').setDescription('Genre').setAutocomplete(true))
+    .addIntegerOption((o) => o.setName('count').setDescription('How many'));
+
+  beforeAll(async () => {
+    emu = await DiscordEmulator.start({ heartbeatIntervalMs: HEARTBEAT_MS });
+    ({ client, state: handlers } = await loginClient(emu));
+    emu.setCommands([search.toJSON() as unknown as Record<string, unknown>], { guild: true });
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await emu?.close();
+  });
+
+  it('sends what is typed as the focused option and records the suggestions (type 8)', async () => {
+    const seen: { focused: unknown; count: number | null }[] = [];
+    handlers.onInteraction = async (i) => {
+      if (!i.isAutocomplete()) return;
+      seen.push({ focused: i.options.getFocused(true), count: i.options.getInteger('count') });
+      await i.respond([{ name: 'rock', value: 'rock' }, { name: 'pop', value: 'pop' }]);
+    };
+    const ix = await emu.sendAutocomplete({ name: 'search', option: 'genre', value: 'ro', options: { count: 3 }, user: emu.users.bob });
+    const cb = await ix.waitForResponse();
+    expect(cb.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    expect(cb.data).toEqual({ choices: [{ name: 'rock', value: 'rock' }, { name: 'pop', value: 'pop' }] });
+    expect(seen).toEqual([{ focused: { name: 'genre', type: 3, value: 'ro', focused: true }, count: 3 }]);
+    expect(ix.original()).toBeUndefined();
+  });
+
+  it('refuses more than 25 suggestions and any other answer type, and options without autocomplete', async () => {
+    const errors: unknown[] = [];
+    handlers.onInteraction = async (i) => {
+      if (!i.isAutocomplete()) return;
+      const many = Array.from({ length: 26 }, (_, k) => ({ name: `g${k}`, value: `g${k}` }));
+      await i.respond(many).catch((err: unknown) => errors.push(err));
+    };
+    await emu.sendAutocomplete({ name: 'search', option: 'genre', value: '' });
+    const failure = await emu.waitFor(() => errors.find((e) => e instanceof DiscordAPIError), { what: 'the refused suggestions' });
+    expect(failure).toMatchObject({ code: 50035, rawError: { errors: { data: { choices: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } });
+
+    handlers.onInteraction = async (i) => {
+      if (i.isAutocomplete()) await i.client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: 'hi' } } }).catch((err: unknown) => errors.push(err));
+    };
+    const before = errors.length;
+    await emu.sendAutocomplete({ name: 'search', option: 'genre', value: 'x' });
+    const wrongType = await emu.waitFor(() => errors.slice(before).find((e) => e instanceof DiscordAPIError), { what: 'the refused message reply' });
+    expect(wrongType).toMatchObject({ code: 50035 });
+    await expect(emu.sendAutocomplete({ name: 'search', option: 'count', value: '1' })).rejects.toThrow(/has no autocomplete/);
+  });
+});
+
+describe('the application and its owner (GET /applications/@me)', () => {
+  it('owned by a user: client.application.fetch() gives that user', async () => {
+    const emu = await DiscordEmulator.start({ heartbeatIntervalMs: HEARTBEAT_MS });
+    const { client } = await loginClient(emu);
+    try {
+      const app = await client.application!.fetch();
+      expect(app.owner).toMatchObject({ id: emu.users.owner.id, username: 'owner' });
+      expect(emu.team).toBeNull();
+    } finally {
+      await client.destroy();
+      await emu.close();
+    }
+  });
+
+  it('owned by a team: a Team with its owner and members, their roles and membership states', async () => {
+    const emu = await DiscordEmulator.start({
+      heartbeatIntervalMs: HEARTBEAT_MS,
+      team: [
+        { user: 'owner', role: 'admin', accepted: true },
+        { user: 'bob', role: 'developer', accepted: true },
+        { user: 'alice', role: 'developer', accepted: false },
+      ],
+    });
+    const { client } = await loginClient(emu);
+    try {
+      const app = await client.application!.fetch();
+      expect(app.owner).toBeInstanceOf(Team);
+      const team = app.owner as Team;
+      expect(team.id).toBe(emu.team!.id);
+      expect(team.ownerId).toBe(emu.users.owner.id);
+      expect([...team.members.values()].map((m) => [m.user.username, m.role, m.membershipState])).toEqual([
+        ['owner', 'admin', 2],
+        ['bob', 'developer', 2],
+        ['alice', 'developer', 1],
+      ]);
+    } finally {
+      await client.destroy();
+      await emu.close();
+    }
   });
 });

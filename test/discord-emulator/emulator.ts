@@ -12,7 +12,16 @@ import {
 import type { ActiveFault, FaultRule } from './faults.ts';
 import { Gateway, GATEWAY_PATH } from './gateway.ts';
 import { handleRequest, listen } from './http.ts';
-import { buttonInteraction, chatInputInteraction, commandOptions, findComponent, type CommandOptionValues, type InteractionContext } from './interactions.ts';
+import {
+  autocompleteInteraction,
+  autocompleteOptions,
+  buttonInteraction,
+  chatInputInteraction,
+  commandOptions,
+  findComponent,
+  type CommandOptionValues,
+  type InteractionContext,
+} from './interactions.ts';
 import { commandListProblems, formErrors } from './limits.ts';
 import { LOADING_FLAG, parseEmojiSegment, type StoredMessage } from './messages.ts';
 import { hasPermission } from './permissions.ts';
@@ -20,7 +29,7 @@ import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
 import { interactionRoutes } from './routes-interactions.ts';
 import { EmulatorState, type InteractionKind, type InteractionRecord, type RecordedCallback, type RecordedRequest } from './state.ts';
-import { findMember, permissionsOf } from './world.ts';
+import { findMember, permissionsOf, type TeamMemberSpec } from './world.ts';
 
 export interface EmulatorOptions {
   /** HELLO's heartbeat interval (Discord: ~41 s; use ~100–500 ms in tests). */
@@ -35,6 +44,8 @@ export interface EmulatorOptions {
   interactionTokenTtlMs?: number;
   /** Per-file upload limit in bytes (default 10 MiB). */
   attachmentSizeLimit?: number;
+  /** The application belongs to a team (owned by `users.owner`) with these members; default: owned by `users.owner` alone. */
+  team?: readonly TeamMemberSpec[];
 }
 
 export interface WaitOptions {
@@ -82,7 +93,7 @@ export class InteractionHandle {
     return this.record.kind;
   }
 
-  /** The initial callback (type 4 reply, 5 defer, 6 deferred update, 7 update, 9 modal), once sent. */
+  /** The initial callback (type 4 reply, 5 defer, 6 deferred update, 7 update, 8 suggestions, 9 modal), once sent. */
   get callback(): RecordedCallback | undefined {
     return this.record.callback;
   }
@@ -160,6 +171,7 @@ export class DiscordEmulator {
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       attachmentSizeLimit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
+      ...(options.team ? { team: options.team } : {}),
     });
     const { world } = state;
     const gateway = new Gateway({
@@ -204,9 +216,13 @@ export class DiscordEmulator {
   get channel() {
     return this.#state.world.channel;
   }
-  /** alice and bob (plain members) and admin (owner, Administrator role). */
+  /** alice and bob (plain members), admin (the server's owner, Administrator role) and owner (the application's owner, Administrator role). */
   get users() {
     return this.#state.world.users;
+  }
+  /** The team that owns the application (null: `users.owner` owns it). */
+  get team() {
+    return this.#state.world.application.team;
   }
   get roles() {
     return this.#state.world.roles;
@@ -306,6 +322,29 @@ export class DiscordEmulator {
       throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions (${String(command.default_member_permissions)}): Discord would not offer the command`);
     }
     return this.#dispatchInteraction('command', chatInputInteraction(ctx, command, options, resolved), { userId: user.id, commandName: command.name });
+  }
+
+  /**
+   * A person types into a command option declared with autocomplete: dispatches INTERACTION_CREATE
+   * (type 4) with `value` focused. The client answers with suggestions (callback type 8, `data.choices`).
+   */
+  async sendAutocomplete(input: {
+    name: string;
+    option: string;
+    value: string;
+    options?: CommandOptionValues;
+    user?: APIUser;
+    memberPermissions?: bigint;
+  }): Promise<InteractionHandle> {
+    const command = this.#state.findCommand(input.name);
+    if (!command) throw new Error(`/${input.name} is not registered: deploy it or call emu.setCommands() first`);
+    const user = input.user ?? this.users.alice;
+    const ctx = this.#context(user, input.memberPermissions);
+    if (!mayUse(command, BigInt(ctx.member.permissions))) {
+      throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions: Discord would not offer the command`);
+    }
+    const options = autocompleteOptions(command, input.option, input.value, input.options);
+    return this.#dispatchInteraction('autocomplete', autocompleteInteraction(ctx, command, options), { userId: user.id, commandName: command.name });
   }
 
   /** A person presses a button on a message: dispatches INTERACTION_CREATE (type 3) with the message. */

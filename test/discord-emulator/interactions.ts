@@ -6,6 +6,7 @@ import {
   InteractionType,
   Locale,
   type APIApplicationCommand,
+  type APIApplicationCommandAutocompleteGuildInteraction,
   type APIChatInputApplicationCommandGuildInteraction,
   type APIGuildMember,
   type APIInteractionDataResolved,
@@ -163,6 +164,11 @@ function base(ctx: InteractionContext) {
   };
 }
 
+/** Which command an interaction is about (a chat-input command, registered globally or in the guild). */
+function commandData(command: APIApplicationCommand) {
+  return { id: command.id, name: command.name, type: 1 as const, ...(command.guild_id ? { guild_id: command.guild_id } : {}) };
+}
+
 /** An INTERACTION_CREATE payload for a slash command (type 2, chat input). */
 export function chatInputInteraction(
   ctx: InteractionContext,
@@ -175,14 +181,40 @@ export function chatInputInteraction(
     ...base(ctx),
     type: InteractionType.ApplicationCommand,
     data: {
-      id: command.id,
-      name: command.name,
-      type: 1,
-      ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+      ...commandData(command),
       ...(options.length ? { options: options as never } : {}),
       ...(hasResolved ? { resolved } : {}),
     },
   } as APIChatInputApplicationCommandGuildInteraction;
+}
+
+/**
+ * The options of an autocomplete interaction: what the person has typed so far (not checked, as
+ * Discord does not check partial input) with `focused` on the option being typed. The focused
+ * option must be declared with autocomplete.
+ */
+export function autocompleteOptions(command: APIApplicationCommand, focused: string, typed: string, others: CommandOptionValues = {}): Json[] {
+  const defs = (command.options ?? []) as unknown as Json[];
+  const def = defs.find((d) => d.name === focused);
+  if (!def) throw new Error(`/${command.name} has no option "${focused}"`);
+  if (def.autocomplete !== true) throw new Error(`/${command.name} option "${focused}" has no autocomplete`);
+  const options: Json[] = [];
+  for (const [name, value] of Object.entries(others)) {
+    const other = defs.find((d) => d.name === name);
+    if (!other) throw new Error(`/${command.name} has no option "${name}"`);
+    options.push({ name, type: other.type, value });
+  }
+  options.push({ name: focused, type: def.type, value: typed, focused: true });
+  return options;
+}
+
+/** An INTERACTION_CREATE payload for autocomplete (type 4) while a person types a command option. */
+export function autocompleteInteraction(ctx: InteractionContext, command: APIApplicationCommand, options: Json[]): APIApplicationCommandAutocompleteGuildInteraction {
+  return {
+    ...base(ctx),
+    type: InteractionType.ApplicationCommandAutocomplete,
+    data: { ...commandData(command), options: options as never },
+  } as APIApplicationCommandAutocompleteGuildInteraction;
 }
 
 /** An INTERACTION_CREATE payload for a button press (type 3) on `message`. */

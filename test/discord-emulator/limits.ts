@@ -27,6 +27,7 @@ export const LIMITS = {
   customId: 100,
   buttonLabel: 80,
   commands: 100,
+  autocompleteChoices: 25,
   commandName: 32,
   commandDescription: 100,
   options: 25,
@@ -216,4 +217,18 @@ export function formErrors(problems: readonly FormProblem[]): Json {
     list.push({ code: p.code, message: p.message });
   }
   return root;
+}
+
+/** Discord's limits on autocomplete suggestions: at most 25, names 1–100 characters, string values up to 100. */
+export function autocompleteProblems(data: Json): FormProblem[] {
+  const choices = data.choices;
+  if (!Array.isArray(choices)) return [{ path: ['choices'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }];
+  const problems: FormProblem[] = [];
+  if (choices.length > LIMITS.autocompleteChoices) problems.push({ path: ['choices'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
+  choices.forEach((c: Json, i) => {
+    const name = typeof c.name === 'string' ? c.name : '';
+    if (name.length < 1 || name.length > 100) problems.push({ path: ['choices', String(i), 'name'], code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' });
+    if (typeof c.value === 'string' && c.value.length > 100) problems.push({ path: ['choices', String(i), 'value'], code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be 100 or fewer in length.' });
+  });
+  return problems;
 }

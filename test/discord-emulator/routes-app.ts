@@ -2,7 +2,7 @@ import { RESTJSONErrorCodes } from 'discord.js';
 import type { Route } from './http.ts';
 import { commandListProblems, commandProblems } from './limits.ts';
 import { ApiError, type EmulatorState } from './state.ts';
-import { findMember, findUser } from './world.ts';
+import { applicationOwner, findMember, findUser } from './world.ts';
 
 type Json = Record<string, unknown>;
 
@@ -104,8 +104,8 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
           bot_public: false,
           bot_require_code_grant: false,
           verify_key: '0'.repeat(64),
-          owner: world.users.admin,
-          team: null,
+          owner: applicationOwner(world),
+          team: world.application.team,
           bot: world.botUser,
           approximate_guild_count: 1,
           summary: '',

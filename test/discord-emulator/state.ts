@@ -12,7 +12,7 @@ import {
   type APIPartialEmoji,
 } from 'discord.js';
 import { FaultList } from './faults.ts';
-import { formErrors, isEmptyMessage, messageProblems, type FormProblem } from './limits.ts';
+import { autocompleteProblems, formErrors, isEmptyMessage, messageProblems, type FormProblem } from './limits.ts';
 import {
   LOADING_FLAG,
   buildMessage,
@@ -26,7 +26,7 @@ import {
 } from './messages.ts';
 import { hasPermission } from './permissions.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
-import { createWorld, findMember, permissionsOf, type World } from './world.ts';
+import { createWorld, findMember, permissionsOf, type TeamMemberSpec, type World } from './world.ts';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +62,7 @@ export interface RecordedRequest {
   status: number;
 }
 
-export type InteractionKind = 'command' | 'component';
+export type InteractionKind = 'command' | 'component' | 'autocomplete';
 
 /** A callback (initial response) an interaction received. */
 export interface RecordedCallback {
@@ -99,6 +99,8 @@ export interface StateOptions {
   interactionTokenTtlMs: number;
   /** Per-file upload limit in bytes (Discord's default: 10 MiB). */
   attachmentSizeLimit: number;
+  /** The application belongs to a team with these members (else to `users.owner`). */
+  team?: readonly TeamMemberSpec[];
 }
 
 /** A gateway event to send; `intent` is the intent a session needs to receive it. */
@@ -125,7 +127,7 @@ export class EmulatorState {
   dispatch: Dispatch = () => {};
 
   constructor(readonly options: StateOptions) {
-    this.world = createWorld(this.ids, options.botPermissions);
+    this.world = createWorld(this.ids, options.botPermissions, options.team);
   }
 
   get botId(): string {
@@ -392,8 +394,17 @@ export class EmulatorState {
 
   #respond(ix: InteractionRecord, type: InteractionResponseType, data: Json, files: UploadedFile[]): StoredMessage | undefined {
     const isComponent = ix.kind === 'component';
+    // An autocomplete interaction takes suggestions and nothing else; suggestions answer nothing else.
+    if ((ix.kind === 'autocomplete') !== (type === InteractionResponseType.ApplicationCommandAutocompleteResult)) {
+      throw ApiError.form([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Response type ${type} is not valid for this interaction` }]);
+    }
     let message: StoredMessage | undefined;
     switch (type) {
+      case InteractionResponseType.ApplicationCommandAutocompleteResult: {
+        const problems = autocompleteProblems(data);
+        if (problems.length) throw ApiError.form(problems);
+        break;
+      }
       case InteractionResponseType.ChannelMessageWithSource:
         message = this.createMessage({
           channelId: ix.channelId,

@@ -8,7 +8,10 @@ import {
   GuildVerificationLevel,
   Locale,
   PermissionFlagsBits,
+  TeamMemberMembershipState,
+  TeamMemberRole,
   type APIGuildMember,
+  type APITeam,
   type GuildMemberFlags,
   type GuildSystemChannelFlags,
   type RoleFlags,
@@ -20,16 +23,28 @@ import {
 import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, memberPermissions } from './permissions.ts';
 import type { SnowflakeGenerator } from './snowflake.ts';
 
-/** The people of the emulated server. `admin` owns it and holds an Administrator role. */
+/**
+ * The people of the emulated server. `admin` owns the server and holds an Administrator role;
+ * `owner` owns the bot's application (its developer) and holds the same role here.
+ */
 export interface EmulatedUsers {
   alice: APIUser;
   bob: APIUser;
   admin: APIUser;
+  owner: APIUser;
+}
+
+/** A member of the team that owns the application: who, with which team role, and whether they accepted. */
+export interface TeamMemberSpec {
+  user: keyof EmulatedUsers;
+  role: 'admin' | 'developer' | 'read_only';
+  accepted: boolean;
 }
 
 /** One application, its bot user, one guild with one text channel and a few members. */
 export interface World {
-  application: { id: string; name: string; flags: number };
+  /** Owned by `users.owner`, or by a team (whose owner is `users.owner`) when `team` is set. */
+  application: { id: string; name: string; flags: number; team: APITeam | null };
   botUser: APIUser;
   users: EmulatedUsers;
   guild: GatewayGuildCreateDispatchData;
@@ -62,7 +77,29 @@ function member(u: APIUser, roles: string[], joinedAt: string): APIGuildMember {
   return { user: u, nick: null, avatar: null, banner: null, roles, joined_at: joinedAt, deaf: false, mute: false, flags: 0 as GuildMemberFlags };
 }
 
-export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DEFAULT_BOT_PERMISSIONS): World {
+const TEAM_ROLES: Record<TeamMemberSpec['role'], TeamMemberRole> = {
+  admin: TeamMemberRole.Admin,
+  developer: TeamMemberRole.Developer,
+  read_only: TeamMemberRole.ReadOnly,
+};
+
+function team(id: string, users: EmulatedUsers, members: readonly TeamMemberSpec[]): APITeam {
+  return {
+    id,
+    icon: null,
+    name: 'Crate Team',
+    owner_user_id: users.owner.id,
+    members: members.map((m) => ({
+      membership_state: m.accepted ? TeamMemberMembershipState.Accepted : TeamMemberMembershipState.Invited,
+      team_id: id,
+      user: users[m.user],
+      role: TEAM_ROLES[m.role],
+      permissions: ['*'],
+    })),
+  };
+}
+
+export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DEFAULT_BOT_PERMISSIONS, teamMembers?: readonly TeamMemberSpec[]): World {
   const applicationId = ids.next();
   const guildId = ids.next();
   const joinedAt = new Date().toISOString();
@@ -72,6 +109,7 @@ export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DE
     alice: user(ids.next(), 'alice'),
     bob: user(ids.next(), 'bob'),
     admin: user(ids.next(), 'admin'),
+    owner: user(ids.next(), 'owner'),
   };
   const roles = {
     everyone: role(guildId, '@everyone', EVERYONE_PERMISSIONS, 0),
@@ -96,6 +134,7 @@ export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DE
     member(users.alice, [], joinedAt),
     member(users.bob, [], joinedAt),
     member(users.admin, [roles.admin.id], joinedAt),
+    member(users.owner, [roles.admin.id], joinedAt),
   ];
   const guild: GatewayGuildCreateDispatchData = {
     id: guildId,
@@ -144,7 +183,7 @@ export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DE
     soundboard_sounds: [],
   };
   return {
-    application: { id: applicationId, name: 'cratedigger', flags: 0 },
+    application: { id: applicationId, name: 'cratedigger', flags: 0, team: teamMembers ? team(ids.next(), users, teamMembers) : null },
     botUser,
     users,
     guild,
@@ -167,4 +206,14 @@ export function permissionsOf(world: World, userId: string): bigint {
 export function findUser(world: World, userId: string): APIUser | undefined {
   if (userId === world.botUser.id) return world.botUser;
   return Object.values(world.users).find((u) => u.id === userId);
+}
+
+/**
+ * The application's `owner` as `GET /applications/@me` gives it: its owner, or for a team-owned
+ * application the team's pseudo-user (named after the team id), as Discord does.
+ */
+export function applicationOwner(world: World): APIUser {
+  const t = world.application.team;
+  if (!t) return world.users.owner;
+  return { id: t.id, username: `team${t.id}`, global_name: null, discriminator: '0000', avatar: null, flags: 1 << 10 };
 }

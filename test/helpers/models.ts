@@ -1,3 +1,4 @@
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateModels } from '../../src/models/generate/index.ts';
@@ -17,3 +18,15 @@ export const runtime: ModelRuntime = { modelsDir: MODELS_DIR, dtype: 'q8', threa
 
 export const sbertOptions: EncoderOptions = { modelId: GENERATED_SBERT_ID, ...runtime };
 export const clapOptions: EncoderOptions = { modelId: GENERATED_CLAP_ID, ...runtime };
+
+/**
+ * A models folder whose SBERT model is a symlink to the generated one, so a test can take the
+ * model away (a worker restart then fails to load it) and give it back.
+ */
+export async function removableSbertModels(dir: string): Promise<{ modelsDir: string; remove: () => Promise<void>; restore: () => Promise<void> }> {
+  const link = path.join(dir, GENERATED_SBERT_ID);
+  const restore = () => symlink(path.join(MODELS_DIR, GENERATED_SBERT_ID), link);
+  await mkdir(path.dirname(link), { recursive: true });
+  await restore();
+  return { modelsDir: dir, remove: () => rm(link), restore };
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FIRST_STAGES, FUSIONS } from '../scoring.ts';
+import { isModelId, MODEL_ID_RULE } from '../../models/model-id.ts';
 
 export const INDEX_FORMAT = 'cratedigger-index';
 export const INDEX_FORMAT_VERSION = 1;
@@ -19,7 +20,7 @@ export const INDEX_FILES = {
 } as const;
 
 const modelRef = z.object({
-  id: z.string().min(1),
+  id: z.string().refine(isModelId, `must be ${MODEL_ID_RULE}`),
   dim: z.number().int().positive(),
   dtype: z.enum(['q8', 'fp32']),
   /** modelFingerprint() of the folder used at build time; absent for imported embeddings. */

@@ -9,10 +9,15 @@ export interface EncoderSpec {
   clapAudio?: boolean;
 }
 
+/** Whether a set's models can answer: a worker set is `restarting` for a while after a crash. */
+export type EncoderHealth = { state: 'up' } | { state: 'restarting'; cause: string; restarts: number } | { state: 'closed' };
+
 export interface EncoderSet {
   text: TextEncoder;
   clapText: TextEncoder | null;
   clapAudio: AudioEncoder | null;
+  /** Sets that can lose their models (a worker) say how they are; in-process sets have none. */
+  health?(): EncoderHealth;
   dispose(): Promise<void>;
 }
 

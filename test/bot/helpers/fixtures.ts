@@ -20,6 +20,7 @@ import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../../src/models/gener
 import { loadConfig, type Config } from '../../../src/config.ts';
 import { createLogger, type Logger } from '../../../src/logger.ts';
 import { startBot, type RunningBot } from '../../../src/bot.ts';
+import { botCommands } from '../../../src/commands/index.ts';
 import type { DiscordEmulator } from '../../discord-emulator/index.ts';
 
 const run = promisify(execFile);
@@ -181,4 +182,9 @@ export async function startTestBot(env: NodeJS.ProcessEnv): Promise<TestBot> {
   const logger = createLogger({ level: config.logLevel, format: 'json', secrets: [config.discord.token], destination: logs });
   const bot = await startBot(config, logger);
   return { bot, config, logs, logger };
+}
+
+/** Registers the bot's commands in the emulated guild as the deploy script would for this config. */
+export function registerCommands(emu: DiscordEmulator, retrieval: Pick<Config['retrieval'], 'maxPromptChars'>): void {
+  emu.setCommands(botCommands(retrieval).map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
 }

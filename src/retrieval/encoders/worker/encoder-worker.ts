@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../../../errors.ts';
 import { createEncoderSet, type EncoderSet } from '../encoder-set.ts';
-import type { SerializedError, WorkerData, WorkerFailed, WorkerReady, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { CRASH_EXIT_CODE, type SerializedError, type WorkerData, type WorkerFailed, type WorkerReady, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 function serialize(err: unknown): SerializedError {
   if (isUserError(err)) return { name: err.name, message: err.message, hint: err.hint, userFacing: true };
@@ -14,7 +14,7 @@ function serialize(err: unknown): SerializedError {
   return { name: e.name, message: e.stack ?? e.message, userFacing: false };
 }
 
-async function handle(set: EncoderSet, req: WorkerRequest): Promise<WorkerResponse> {
+async function handle(set: EncoderSet, req: Exclude<WorkerRequest, { op: 'crash' }>): Promise<WorkerResponse> {
   if (req.op === 'close') {
     await set.dispose();
     return { id: req.id, ok: true, closed: true };
@@ -47,8 +47,15 @@ async function main(): Promise<void> {
   port.postMessage(ready);
   // Requests are served one at a time, in order: the models are not re-entrant.
   let chain = Promise.resolve();
+  let crashOnNextRequest = false;
   port.on('message', (req: WorkerRequest) => {
+    if (req.op === 'crash') {
+      if (req.when === 'now') process.exit(CRASH_EXIT_CODE);
+      crashOnNextRequest = true;
+      return;
+    }
     chain = chain.then(async () => {
+      if (crashOnNextRequest) process.exit(CRASH_EXIT_CODE);
       let res: WorkerResponse;
       try {
         res = await handle(set, req);

@@ -6,7 +6,12 @@ export type EncoderRole = 'text' | 'clapText' | 'clapAudio';
 export type WorkerRequest =
   | { id: number; op: 'embedText'; role: 'text' | 'clapText'; texts: string[] }
   | { id: number; op: 'embedAudio'; windows: Float32Array[] }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  /** Test hook (nothing user-facing sends it): the thread exits for real, now or on its next request. */
+  | { id: number; op: 'crash'; when: 'now' | 'next-request' };
+
+/** Exit code of a worker thread told to crash. */
+export const CRASH_EXIT_CODE = 70;
 
 export interface SerializedError {
   name: string;
