@@ -11,10 +11,12 @@ import type { LexicalVariant } from './run-eval.ts';
 export function evalLexicalVariants(tagMap: TagMap | undefined, tracks: readonly Track[]): LexicalVariant[] {
   const aliases = tagMap ? { tagMap } : {};
   const wordnet = wordnetSynonyms(tracks);
+  const captions = captionAssociations(tracks);
   return [
-    { name: 'default: tags, aliases, rules, WordNet', options: { ...aliases, synonyms: [wordnet] } },
-    { name: 'without WordNet', options: { ...aliases, synonyms: [] } },
-    ...(tagMap ? [{ name: 'without aliases', options: { synonyms: [wordnet] } }] : []),
-    { name: '+ caption associations', options: { ...aliases, synonyms: [wordnet, captionAssociations(tracks)] } },
+    { name: 'default: tags, aliases, rules, WordNet, caption associations', options: { ...aliases, synonyms: [wordnet, captions] } },
+    { name: 'without WordNet', options: { ...aliases, synonyms: [captions] } },
+    { name: 'without caption associations', options: { ...aliases, synonyms: [wordnet] } },
+    { name: 'without either', options: { ...aliases, synonyms: [] } },
+    ...(tagMap ? [{ name: 'without aliases', options: { synonyms: [wordnet, captions] } }] : []),
   ];
 }

@@ -38,8 +38,8 @@ export const DEFAULT_FIRST_STAGE: FirstStageScoring = {
   fusion: 'convex',
   lexicalWeight: 0.1,
   rrfK: 60,
-  tagTermWeight: 4,
-  tagBoost: 1,
+  tagTermWeight: 2,
+  tagBoost: 2,
 };
 
 /** Indexes without a lexical stage (built before it): dense retrieval, no tag understanding. */

@@ -2,6 +2,7 @@
  * The real bot (src/bot.ts, discord.js Client, worker-thread encoders, in-memory cache) against
  * the Discord emulator: commands, embeds, preview clips, paging, cache, reload, errors, faults.
  */
+import { DEFAULT_FIRST_STAGE } from '../../src/retrieval/scoring.ts';
 import { readFile, rm, cp } from 'node:fs/promises';
 import path from 'node:path';
 import { InteractionResponseType, MessageFlags, type APIEmbed } from 'discord.js';
@@ -129,7 +130,10 @@ describe('/recommend', () => {
     expect(embed.fields![0]!.value).toContain('[Track page](https://www.jamendo.com/track/101)');
     expect(embed.fields![0]!.value).toContain('1:35');
     expect(embed.fields![0]!.value).toMatch(/mood: \w+/);
-    expect(embed.fields![0]!.value).toMatch(/score 1\.000 · text 1\.000 · audio 1\.000/);
+    // Its own text: cosine 1 on both sides; every tag it names is its own, so the whole tag boost.
+    expect(embed.fields![0]!.value).toContain(`score ${(1 + DEFAULT_FIRST_STAGE.tagBoost).toFixed(3)} · text 1.000 · audio 1.000`);
+    expect(embed.fields![0]!.value).toMatch(/\nmatched: \w+/);
+    expect(embed.description).toMatch(/\nUnderstood: \w+/);
     expect(embed.footer?.text).toMatch(/^Page 1\/5 · two-stage \(text \+ audio\) · index alpha · \d+ ms · fresh$/);
     // The clip: the preview module's cached file, byte for byte.
     expect(embed.description).toContain('🔊 Preview of #1 attached: the whole track (0:03).');
@@ -350,7 +354,7 @@ describe('/reload', () => {
     expect(Number(dataOf(cb).flags) & EPHEMERAL).toBe(EPHEMERAL);
     const done = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
     expect(done.ephemeral).toBe(true);
-    expect(done.data.content).toMatch(/^✅ Now serving \*\*beta\*\* \(version \w+\): 12 tracks, text-only, loaded in \d+ ms, models reloaded\. Cached results were cleared\.$/);
+    expect(done.data.content).toMatch(/^✅ Now serving \*\*beta\*\* \(version \w+\): 12 tracks, text-only, first stage hybrid \(convex, lexical [\d.]+\) \+ tags \(boost [\d.]+\), loaded in \d+ ms, models reloaded\. Cached results were cleared\.$/);
     const { reply } = await recommendReply(cachedPrompt);
     expect(footer(reply)).toMatch(/^Page 1\/3 · text-only · index beta · \d+ ms · fresh$/);
     expect(embedOf(reply).fields![0]!.name).toMatch(/^1\. Beta \d+ — Artist [A-E]$/);

@@ -13,6 +13,8 @@ import { combinedText, type Track } from '../../../src/catalog/track.ts';
 import { embedCatalogTexts } from '../../../src/indexing/build-index.ts';
 import type { IndexManifest } from '../../../src/retrieval/artifacts/manifest.ts';
 import { writeIndexFolder } from '../../../src/retrieval/artifacts/write-index.ts';
+import { buildLexicalStage } from '../../../src/indexing/lexical/build-lexical-stage.ts';
+import { recommendedScoring } from '../../../src/indexing/build-index.ts';
 import { modelFingerprint } from '../../../src/retrieval/encoders/model-files.ts';
 import { startEncoderWorker } from '../../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { VectorIndex } from '../../../src/retrieval/vector-index.ts';
@@ -98,7 +100,7 @@ export async function addPreviewAudio(tracks: Track[], audioRoot: string): Promi
  */
 export async function buildTestIndex(
   dir: string,
-  opts: { name: string; tracks: Track[]; audio?: boolean; audioRoot?: string; noAudioRows?: number[]; modelsDir?: string },
+  opts: { name: string; tracks: Track[]; audio?: boolean; audioRoot?: string; noAudioRows?: number[]; modelsDir?: string; lexical?: boolean },
 ): Promise<IndexManifest> {
   const runtime = { modelsDir: opts.modelsDir ?? MODELS_DIR, dtype: 'q8' as const, threads: 1, allowRemote: false };
   const encoders = await startEncoderWorker({
@@ -131,6 +133,9 @@ export async function buildTestIndex(
       audio,
       builtBy: 'test/bot fixtures',
       audioRoot: opts.audioRoot ?? null,
+      // As `npm run index` builds it: with the lexical stage and its recommended scoring.
+      lexical: opts.lexical === false ? null : buildLexicalStage(opts.tracks),
+      scoring: recommendedScoring(null, opts.lexical !== false),
     });
   } finally {
     await encoders.dispose();
