@@ -117,12 +117,14 @@ export function runFirstStage(
   const u = scoring.understanding ? q.understanding : null;
   const { wanted, excluded } = namedTags(u);
   const tracks = index.tracks;
+  // Whether a row carries a tag: from the tag's postings when the index has them (fast), else
+  // from the track itself.
+  const carriesTest = (t: TagRef): ((row: number) => boolean) =>
+    index.lexical ? index.lexical.index.containsTest(tagTerm(t.category, t.tag)) : (row) => carries(tracks[row]!, t);
+  const excludedTests = excluded.map(carriesTest);
   const accept =
-    acceptTrack || excluded.length
-      ? (row: number) => {
-          const t = tracks[row]!;
-          return (!acceptTrack || acceptTrack(t)) && !excluded.some((x) => carries(t, x));
-        }
+    acceptTrack || excludedTests.length
+      ? (row: number) => (!acceptTrack || acceptTrack(tracks[row]!)) && !excludedTests.some((has) => has(row))
       : undefined;
 
   const kind = index.lexical ? scoring.kind : 'dense';
@@ -132,11 +134,11 @@ export function runFirstStage(
     kind !== 'dense' && index.lexical ? index.lexical.index.search(lexicalQuery(q.text, u, scoring.tagTermWeight), pool, accept, dense?.ids) : null;
 
   const totalWeight = wanted.reduce((s, w) => s + w.weight, 0);
+  const wantedTests = wanted.map((w) => ({ weight: w.weight, tests: w.tags.map(carriesTest) }));
   const boostOf = (row: number): number => {
     if (!totalWeight || !scoring.tagBoost) return 0;
-    const t = tracks[row]!;
     let got = 0;
-    for (const w of wanted) if (w.tags.some((x) => carries(t, x))) got += w.weight;
+    for (const w of wantedTests) if (w.tests.some((has) => has(row))) got += w.weight;
     return (scoring.tagBoost * got) / totalWeight;
   };
 
@@ -147,7 +149,8 @@ export function runFirstStage(
     const max = lexical.maxScore || 1;
     out = lexical.ids.map((row, i) => candidate(row, lexical.scores[i]! / max, boostOf(row), null, lexical.scores[i]!));
   } else if (dense && lexical) {
-    out = fuse(index, q.textVec!, dense, lexical, scoring).map((c) => ({ ...c, tagBoost: boostOf(c.row) }));
+    out = fuse(index, q.textVec!, dense, lexical, scoring);
+    for (const c of out) c.tagBoost = boostOf(c.row);
   } else {
     out = [];
   }
@@ -166,22 +169,33 @@ function fuse(
   lexical: LexicalHits,
   s: FirstStageScoring,
 ): StageCandidate[] {
-  const rows = [...new Set([...dense.ids, ...lexical.ids])];
+  // Dense candidates first (their lexical scores came with the lexical search), then the lexical
+  // candidates the dense list lacks, whose cosines come from the stored embeddings.
+  const rows = dense.ids.slice();
+  const cos = dense.scores.slice();
+  const lex = lexical.also.slice();
+  const lexRank = new Array<number>(rows.length).fill(0);
+  const at = new Map<number, number>();
+  rows.forEach((r, i) => at.set(r, i));
   const { data, dim } = index.textEmbeddings;
-  const denseOf = new Map(dense.ids.map((r, i) => [r, dense.scores[i]!]));
-  const lexOf = new Map(dense.ids.map((r, i) => [r, lexical.also[i]!]));
-  lexical.ids.forEach((r, i) => lexOf.set(r, lexical.scores[i]!));
-  // Lexical candidates outside the dense top-N get their cosine from the stored embeddings.
-  const cos = rows.map((r) => denseOf.get(r) ?? dotAt(textVec, data, r * dim));
-  const lex = rows.map((r) => lexOf.get(r)!);
+  lexical.ids.forEach((r, i) => {
+    const p = at.get(r);
+    if (p !== undefined) {
+      lexRank[p] = i + 1;
+      return;
+    }
+    rows.push(r);
+    cos.push(dotAt(textVec, data, r * dim));
+    lex.push(lexical.scores[i]!);
+    lexRank.push(i + 1);
+  });
+  const denseCount = dense.ids.length;
 
   if (s.fusion === 'rrf') {
-    const denseRank = new Map(dense.ids.map((r, i) => [r, i + 1]));
-    const lexRank = new Map(lexical.ids.map((r, i) => [r, i + 1]));
     const best = 2 / (s.rrfK + 1);
     return rows.map((r, i) => {
-      const dr = denseRank.get(r);
-      const lr = lexRank.get(r);
+      const dr = i < denseCount ? i + 1 : 0;
+      const lr = lexRank[i]!;
       const score = ((dr ? 1 / (s.rrfK + dr) : 0) + (lr ? 1 / (s.rrfK + lr) : 0)) / best;
       return candidate(r, score, 0, cos[i]!, lex[i]!);
     });

@@ -71,6 +71,13 @@ describe('LexicalIndex', () => {
     expect(hits.maxScore).toBeCloseTo(order[0]!.s, 4);
   });
 
+  it('tests whether a row contains a term from its postings, as the documents say', () => {
+    for (const term of ['calm', tagTerm('mood', 'happy'), 'nowhere']) {
+      const has = index.containsTest(term);
+      docs.forEach((d, row) => expect(has(row)).toBe(d.tags.includes(term) || Object.values(d.fields).some((f) => f.includes(term))));
+    }
+  });
+
   it('keeps the top n that accept passes, best first', () => {
     const query = [{ term: 'guitar', weight: 1 }];
     const all = index.search(query, 1000);
