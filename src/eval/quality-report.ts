@@ -81,8 +81,15 @@ export function formatQualityReport(r: EvalReport): string {
     `Best on dev with tags: ${scoringText(r.chosen.understanding)}. Best plain hybrid (no tags): ${scoringText(r.chosen.plain)}.`,
   ];
   if (r.tuning.understanding.length) {
-    lines.push('', '| fusion | lexical weight | tag boost | tag-term weight | dev P@10 | dev nDCG@10 |', '|---|---:|---:|---:|---:|---:|');
-    for (const row of r.tuning.understanding) {
+    const bestOf = (rows: typeof r.tuning.plain, fusion: string) => rows.find((row) => row.firstStage.fusion === fusion);
+    lines.push('', 'Fusion compared (best grid point of each, dev P@10 / nDCG@10):', '', '| | convex | RRF (k = 60) |', '|---|---|---|');
+    for (const [name, rows] of [['with tags', r.tuning.understanding], ['plain hybrid', r.tuning.plain]] as const) {
+      const cell = (row: (typeof rows)[number] | undefined) => (row ? `${f(row.p10)} / ${f(row.ndcg10)}${row.firstStage.fusion === 'convex' ? ` (lexical ${row.firstStage.lexicalWeight})` : ''}` : '–');
+      lines.push(`| ${name} | ${cell(bestOf(rows, 'convex'))} | ${cell(bestOf(rows, 'rrf'))} |`);
+    }
+    lines.push('', `The ${Math.min(12, r.tuning.understanding.length)} best of ${r.tuning.understanding.length} grid points with tags:`, '');
+    lines.push('| fusion | lexical weight | tag boost | tag-term weight | dev P@10 | dev nDCG@10 |', '|---|---:|---:|---:|---:|---:|');
+    for (const row of r.tuning.understanding.slice(0, 12)) {
       const s = row.firstStage;
       lines.push(`| ${s.fusion} | ${s.fusion === 'rrf' ? '–' : s.lexicalWeight} | ${s.tagBoost} | ${s.tagTermWeight} | ${f(row.p10)} | ${f(row.ndcg10)} |`);
     }

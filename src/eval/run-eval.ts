@@ -139,7 +139,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       queries: counts,
       defaults: DEFAULT_FIRST_STAGE,
       chosen,
-      tuning: { understanding: tuning.understanding.slice(0, 15), plain: tuning.plain },
+      tuning,
       configs: results,
       examples,
     };
