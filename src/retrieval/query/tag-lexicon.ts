@@ -49,12 +49,20 @@ export function spaceless(text: string): string {
 
 export class TagLexicon {
   private readonly byForm = new Map<string, FormTarget[]>();
+  /** Every proper prefix of every form: a phrase is only worth extending while it is one. */
+  private readonly prefixes = new Set<string>();
 
   constructor(readonly data: TagLexiconData) {
     for (const category of TAG_CATEGORIES) {
       for (const tag of Object.keys(data.tags[category])) this.addTarget(spaceless(tag), { category, tag, source: 'tag', confidence: 1 });
     }
     for (const [form, targets] of Object.entries(data.forms)) for (const t of targets) this.addTarget(form, t);
+    for (const form of this.byForm.keys()) for (let i = 1; i < form.length; i++) this.prefixes.add(form.slice(0, i));
+  }
+
+  /** Whether some known form starts with (and is longer than) `text`. */
+  isPrefix(text: string): boolean {
+    return this.prefixes.has(text);
   }
 
   private addTarget(form: string, target: FormTarget): void {

@@ -65,14 +65,6 @@ function tokenize(text: string): Token[] {
 
 const isWord = (t: Token | undefined) => t !== undefined && /[\p{L}\p{N}]/u.test(t.text);
 
-/** Spaceless joins of a span: as written, and with connectors read as "n" ("drumandbass", "drumnbass"). */
-function joins(span: readonly Token[]): string[] {
-  const plain = span.map((t) => t.text).join('');
-  const connected = span.map((t) => (CONNECTORS.has(t.text) ? 'n' : t.text)).join('');
-  const bare = span.filter((t) => !CONNECTORS.has(t.text)).map((t) => t.text).join('');
-  return [...new Set([plain, connected, bare])];
-}
-
 interface Match {
   targets: readonly FormTarget[];
   /** Discount for how the form was reached (plural, derivation). */
@@ -120,16 +112,23 @@ export function understandQuery(rawPrompt: string, lexicon: TagLexicon): QueryUn
   const tokens = tokenize(prompt);
   const found: { concept: TagConcept; from: number; to: number }[] = [];
 
+  // The same word recurs in long prompts: each is looked up (with its derivations) once.
+  const single = new Map<string, Match | null>();
+  const lookupWord = (form: string): Match | null => {
+    if (!single.has(form)) single.set(form, lookupForm(lexicon, form, true));
+    return single.get(form)!;
+  };
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
     if (isWord(tokens[i]) && !CONNECTORS.has(tokens[i]!.text)) {
-      for (let len = Math.min(MAX_PHRASE_WORDS, tokens.length - i); len >= 1 && !matched; len--) {
-        const span = tokens.slice(i, i + len);
-        if (!isWord(span.at(-1)) || CONNECTORS.has(span.at(-1)!.text) || span.some((t) => !isWord(t) && t.text !== '&')) continue;
-        for (const form of joins(span)) {
-          const m = lookupForm(lexicon, form, len === 1);
+      const forms = spanForms(tokens, i, lexicon);
+      for (let len = forms.length; len >= 1 && !matched; len--) {
+        const last = tokens[i + len - 1]!;
+        if (!isWord(last) || CONNECTORS.has(last.text)) continue;
+        for (const form of forms[len - 1]!) {
+          const m = len === 1 ? lookupWord(form) : lookupForm(lexicon, form, false);
           if (m) {
-            found.push({ concept: concept(span, prompt, m, false), from: i, to: i + len });
+            found.push({ concept: concept(tokens.slice(i, i + len), prompt, m, false), from: i, to: i + len });
             matched = len;
             break;
           }
@@ -143,6 +142,30 @@ export function understandQuery(rawPrompt: string, lexicon: TagLexicon): QueryUn
   applyNegationCues(tokens, found);
   addInstrumental(tokens, prompt, lexicon, found);
   return { concepts: found.map((f) => f.concept), searchText: withoutNegations(prompt, tokens, found) };
+}
+
+/**
+ * The spaceless forms of the phrases starting at word `i`, by length (index 0: one word): as
+ * written, with connectors read as "n", and without them ("drumandbass", "drumnbass",
+ * "drumbass"). A phrase grows only while the words so far begin some known form, so most words
+ * are looked up alone; punctuation other than "&" ends it.
+ */
+function spanForms(tokens: readonly Token[], i: number, lexicon: TagLexicon): string[][] {
+  const out: string[][] = [];
+  let plain = '';
+  let connected = '';
+  let bare = '';
+  for (let len = 1; len <= MAX_PHRASE_WORDS && i + len <= tokens.length; len++) {
+    const t = tokens[i + len - 1]!;
+    if (!isWord(t) && t.text !== '&') break;
+    if (len > 1 && !lexicon.isPrefix(plain) && !lexicon.isPrefix(connected) && !lexicon.isPrefix(bare)) break;
+    const connector = CONNECTORS.has(t.text);
+    plain += t.text;
+    connected += connector ? 'n' : t.text;
+    bare += connector ? '' : t.text;
+    out.push([...new Set([plain, connected, bare])]);
+  }
+  return out;
 }
 
 /** "vocal-free" / "drumless" as one token: the part before the suffix, negated. */
@@ -184,8 +207,9 @@ function applyNegationCues(tokens: readonly Token[], found: { concept: TagConcep
 /** "instrumental" (not inside a longer tag like "instrumental pop") rules out the vocal tags. */
 function addInstrumental(tokens: readonly Token[], prompt: string, lexicon: TagLexicon, found: { concept: TagConcept; from: number; to: number }[]): void {
   if (!lexicon.vocalTags.length) return;
+  const covered = new Set(found.flatMap((f) => Array.from({ length: f.to - f.from }, (_, k) => f.from + k)));
   tokens.forEach((t, i) => {
-    if (!INSTRUMENTAL.has(t.text) || found.some((f) => f.from <= i && i < f.to)) return;
+    if (!INSTRUMENTAL.has(t.text) || covered.has(i)) return;
     found.push({
       concept: { phrase: prompt.slice(t.start, t.end), tags: lexicon.vocalTags.map((v) => ({ ...v })), negated: true, source: 'rule', confidence: 1 },
       from: i,
