@@ -7,10 +7,10 @@ import type { LoadedLexical } from '../retrieval/artifacts/load-index.ts';
 import { TagLexicon } from '../retrieval/query/tag-lexicon.ts';
 import { type Engine, type RecommenderSettings, recommendWith } from '../retrieval/recommender.ts';
 import { openRecommender, type ModelRuntime } from '../retrieval/recommender-service.ts';
-import { DEFAULT_FIRST_STAGE, describeFirstStage, type FirstStageScoring } from '../retrieval/scoring.ts';
+import { DEFAULT_FIRST_STAGE, type FirstStageScoring } from '../retrieval/scoring.ts';
 import { type ConfigResult, evaluateConfig, memoizedEncoders } from './evaluate.ts';
 import type { ParaphraseTable } from './paraphrases.ts';
-import { buildQuerySet, type EvalQuery, type QuerySetOptions } from './query-set.ts';
+import { buildQuerySet, type QuerySetOptions } from './query-set.ts';
 import { PLAIN_HYBRID_GRID, tuneOnDev, type TuningRow, UNDERSTANDING_GRID } from './tune.ts';
 
 /** The three prompts of the Python prototype's README, shown as a qualitative table. */
@@ -171,5 +171,3 @@ async function exampleRows(engine: Engine, settings: RecommenderSettings): Promi
   return rows;
 }
 
-export { describeFirstStage };
-export type { EvalQuery };
