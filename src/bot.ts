@@ -67,7 +67,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   // Operators include the application's owner (or team): known once logged in.
   await ctx.operators.learnFromApplication(() => live.application.fetch(), logger);
   const readyMs = Math.round(performance.now() - t0);
-  logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, ms: readyMs }, 'bot ready');
+  logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, shards: [...live.ws.shards.keys()], shardCount: live.options.shardCount, ms: readyMs }, 'bot ready');
   return {
     client: live,
     ctx,

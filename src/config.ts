@@ -6,6 +6,7 @@ import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 import { definedOnly } from './util/defined-only.ts';
+import { shardPlan, type ShardPlan } from './discord/shards.ts';
 import { FIRST_STAGES, type FirstStageScoring, FUSIONS } from './retrieval/scoring.ts';
 
 /** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
@@ -37,6 +38,8 @@ const envSchema = z.object({
   DISCORD_ADMIN_GUILD_ID: opt(snowflake),
   DISCORD_API_URL: withDefault(z.url(), 'https://discord.com/api'),
   BOT_ADMIN_IDS: withDefault(z.string(), ''),
+  SHARD_COUNT: withDefault(z.union([z.literal('auto'), int(1, 100_000)], { error: 'must be auto or a whole number of shards (1 or more)' }), 'auto'),
+  SHARD_IDS: opt(z.string()),
 
   MODELS_DIR: withDefault(z.string(), 'models'),
   EMBEDDINGS_DIR: withDefault(z.string(), 'embeddings'),
@@ -86,6 +89,8 @@ export interface Config {
     adminGuildId: string | undefined;
     apiUrl: string;
     adminIds: string[];
+    /** The gateway shards this process runs (SHARD_COUNT, SHARD_IDS). */
+    shards: ShardPlan;
   };
   models: {
     dir: string;
@@ -141,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       adminGuildId: e.DISCORD_ADMIN_GUILD_ID,
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       adminIds,
+      shards: shardPlan(e.SHARD_COUNT, e.SHARD_IDS),
     },
     models: {
       dir: abs(e.MODELS_DIR),
