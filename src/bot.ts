@@ -12,6 +12,7 @@ import { type BotContext, closeContext, createContext } from './context.ts';
 import { createClient } from './discord/client.ts';
 import { runConsole, setupHelp } from './discord/console-mode.ts';
 import { attachHandlers } from './discord/interaction-router.ts';
+import { shardLoginProblem } from './discord/shards.ts';
 import { isUserError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -124,7 +125,11 @@ async function main(): Promise<number> {
   try {
     bot = await startBot(config, logger);
   } catch (err) {
-    const message = isUserError(err) ? err.full : err instanceof Error && /token/i.test(err.message) ? `Discord refused the login: ${err.message}` : undefined;
+    const message = isUserError(err)
+      ? err.full
+      : err instanceof Error && /token/i.test(err.message)
+        ? `Discord refused the login: ${err.message}`
+        : shardLoginProblem(err, config.discord.shards);
     if (message) logger.fatal(message);
     else logger.fatal({ err }, 'could not start the bot');
     return 1;
