@@ -4,11 +4,11 @@ import { UserError } from '../errors.ts';
 /**
  * Which gateway shards this process runs. `auto`: as many as Discord recommends, all here.
  * Otherwise `ids` of `count` shards in total: all of them (one process), or a subset when several
- * processes or hosts share the bot, each with its own SHARD_IDS and the same SHARD_COUNT.
+ * processes or hosts share the bot, each with its own DISCORD_SHARD_IDS and the same DISCORD_SHARD_COUNT.
  */
 export type ShardPlan = { kind: 'auto' } | { kind: 'fixed'; ids: number[]; count: number };
 
-const EXAMPLE = 'e.g. SHARD_COUNT=2 with SHARD_IDS=0 in one process and SHARD_IDS=1 in the other';
+const EXAMPLE = 'e.g. DISCORD_SHARD_COUNT=2 with DISCORD_SHARD_IDS=0 in one process and DISCORD_SHARD_IDS=1 in the other';
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]; what is not an id or a range is named in the error. */
 function parseShardIds(raw: string): number[] {
@@ -17,45 +17,59 @@ function parseShardIds(raw: string): number[] {
     const m = /^(\d{1,6})(?:\s*-\s*(\d{1,6}))?$/.exec(part);
     if (!m) {
       throw new UserError(
-        `Invalid configuration: SHARD_IDS has "${part}", not a shard id or a range.`,
-        'List ids and ranges separated by commas, e.g. SHARD_IDS=0,1 or SHARD_IDS=0-3.',
+        `Invalid configuration: DISCORD_SHARD_IDS has "${part}", not a shard id or a range.`,
+        'List ids and ranges separated by commas, e.g. DISCORD_SHARD_IDS=0,1 or DISCORD_SHARD_IDS=0-3.',
       );
     }
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) throw new UserError(`Invalid configuration: SHARD_IDS range "${part}" runs backwards.`, 'Write the smaller id first, e.g. 0-3.');
+    if (to < from) throw new UserError(`Invalid configuration: DISCORD_SHARD_IDS range "${part}" runs backwards.`, 'Write the smaller id first, e.g. 0-3.');
     for (let id = from; id <= to; id++) ids.push(id);
   }
   return ids;
 }
 
 /**
- * The plan SHARD_COUNT and SHARD_IDS describe, checked once at start: SHARD_IDS needs a numeric
- * SHARD_COUNT (each process must agree on the total), and every id lies in 0…SHARD_COUNT-1, once.
+ * The plan DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS describe, checked once at start: DISCORD_SHARD_IDS needs a numeric
+ * DISCORD_SHARD_COUNT (each process must agree on the total), and every id lies in 0…DISCORD_SHARD_COUNT-1, once.
  */
 export function shardPlan(count: number | 'auto', idsRaw: string | undefined): ShardPlan {
   if (idsRaw === undefined) return count === 'auto' ? { kind: 'auto' } : { kind: 'fixed', ids: range(count), count };
   if (count === 'auto') {
     throw new UserError(
-      'Invalid configuration: SHARD_IDS is set but SHARD_COUNT is auto.',
-      `Set SHARD_COUNT to the total number of shards across all processes (${EXAMPLE}).`,
+      'Invalid configuration: DISCORD_SHARD_IDS is set but DISCORD_SHARD_COUNT is auto.',
+      `Set DISCORD_SHARD_COUNT to the total number of shards across all processes (${EXAMPLE}).`,
     );
   }
   const ids = parseShardIds(idsRaw);
   const outside = ids.find((id) => id >= count);
   if (outside !== undefined) {
     throw new UserError(
-      `Invalid configuration: SHARD_IDS has ${outside}, but with SHARD_COUNT=${count} shard ids run from 0 to ${count - 1}.`,
-      `Give each process ids below SHARD_COUNT (${EXAMPLE}).`,
+      `Invalid configuration: DISCORD_SHARD_IDS has ${outside}, but with DISCORD_SHARD_COUNT=${count} shard ids run from 0 to ${count - 1}.`,
+      `Give each process ids below DISCORD_SHARD_COUNT (${EXAMPLE}).`,
     );
   }
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw new UserError(`Invalid configuration: SHARD_IDS lists shard ${twice} twice.`, 'List each shard once.');
+  if (twice !== undefined) throw new UserError(`Invalid configuration: DISCORD_SHARD_IDS lists shard ${twice} twice.`, 'List each shard once.');
   return { kind: 'fixed', ids: [...ids].sort((a, b) => a - b), count };
 }
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * discord.js's Client reads SHARD_COUNT and SHARDS from the environment itself (its ShardingManager
+ * hands them to child processes) whenever shardCount is left at 1: a stray SHARD_COUNT=auto makes
+ * the Client throw, SHARD_COUNT=2 quietly halves the bot. Refused at start, naming ours instead.
+ */
+export function refuseDiscordJsShardVariables(env: NodeJS.ProcessEnv): void {
+  const set = ['SHARD_COUNT', 'SHARDS'].filter((name) => env[name] !== undefined);
+  if (set.length === 0) return;
+  throw new UserError(
+    `Invalid configuration: ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set, which discord.js reads for its own sharding manager and would override the bot's shard settings.`,
+    'Unset it and use DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS.',
+  );
 }
 
 /** discord.js's options for the plan: `shards: 'auto'`, or the ids with the total count. */
@@ -70,12 +84,12 @@ export function shardClientOptions(plan: ShardPlan): Pick<ClientOptions, 'shards
  */
 export function shardLoginProblem(err: unknown, plan: ShardPlan): string | undefined {
   const message = err instanceof Error ? err.message : '';
-  const count = plan.kind === 'auto' ? 'the shard count Discord recommended' : `SHARD_COUNT=${plan.count}`;
+  const count = plan.kind === 'auto' ? 'the shard count Discord recommended' : `DISCORD_SHARD_COUNT=${plan.count}`;
   if (/Sharding is required/i.test(message)) {
-    return `Discord refused the gateway session: the bot is in too many servers for ${count} (close code 4011). Set SHARD_COUNT=auto, or a larger SHARD_COUNT with SHARD_IDS giving every shard to one process.`;
+    return `Discord refused the gateway session: the bot is in too many servers for ${count} (close code 4011). Set DISCORD_SHARD_COUNT=auto, or a larger DISCORD_SHARD_COUNT with DISCORD_SHARD_IDS giving every shard to one process.`;
   }
   if (/Invalid shard/i.test(message)) {
-    return `Discord refused the shard settings (close code 4010): SHARD_IDS must lie below SHARD_COUNT, and SHARD_COUNT must be the same in every process.`;
+    return `Discord refused the shard settings (close code 4010): DISCORD_SHARD_IDS must lie below DISCORD_SHARD_COUNT, and DISCORD_SHARD_COUNT must be the same in every process.`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * Sharding with the real bot: one process running both shards Discord recommends (SHARD_COUNT=auto),
- * and two `tsx src/bot.ts` processes with one shard each (SHARD_COUNT=2, SHARD_IDS=0 / 1) sharing
+ * Sharding with the real bot: one process running both shards Discord recommends (DISCORD_SHARD_COUNT=auto),
+ * and two `tsx src/bot.ts` processes with one shard each (DISCORD_SHARD_COUNT=2, DISCORD_SHARD_IDS=0 / 1) sharing
  * one redis-server: each answers only its own servers, a result cached by one is a hit in the other,
  * and pages turn after the process that made them is stopped and started again.
  */
@@ -43,7 +43,7 @@ function serverPerShard(emu: DiscordEmulator): [string, string] {
   return [on(0), on(1)];
 }
 
-describe('one process, both shards (SHARD_COUNT=auto, Discord recommends 2)', () => {
+describe('one process, both shards (DISCORD_SHARD_COUNT=auto, Discord recommends 2)', () => {
   let emu: DiscordEmulator;
   let t: TestBot;
 
@@ -103,8 +103,8 @@ describe('two processes with one shard each, sharing Redis', () => {
     env = (shard) => ({
       ...botEnv(emu, { ...indexEnv, MODELS_DIR }),
       KEYV_URL: redisUrl!,
-      SHARD_COUNT: '2',
-      SHARD_IDS: String(shard),
+      DISCORD_SHARD_COUNT: '2',
+      DISCORD_SHARD_IDS: String(shard),
     });
     await Promise.all([startShard(0), startShard(1)]);
   });
@@ -161,12 +161,18 @@ describe('two processes with one shard each, sharing Redis', () => {
     for (const bot of bots) expect(bot.logs().filter((l) => l.level >= 50)).toEqual([]);
   });
 
+  it("a process started with discord.js's own SHARD_COUNT exits 2 naming the bot's variables (discord.js would throw on 'auto')", async () => {
+    const bot = BotProcess.start({ ...env(0), SHARD_COUNT: 'auto' });
+    expect(await bot.exit).toBe(2);
+    expect(bot.stderr()).toMatch(/^cratedigger: Invalid configuration: SHARD_COUNT is set, which discord.js reads .* use DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS\.\n$/);
+  });
+
   it('a process with fewer shards than Discord requires exits 1 with what to set', async () => {
-    const bot = BotProcess.start({ ...env(0), SHARD_COUNT: '1', SHARD_IDS: '' });
+    const bot = BotProcess.start({ ...env(0), DISCORD_SHARD_COUNT: '1', DISCORD_SHARD_IDS: '' });
     expect(await bot.exit).toBe(1);
     const fatal = bot.logs().find((l) => l.level === 60);
     expect(fatal?.msg).toBe(
-      'Discord refused the gateway session: the bot is in too many servers for SHARD_COUNT=1 (close code 4011). Set SHARD_COUNT=auto, or a larger SHARD_COUNT with SHARD_IDS giving every shard to one process.',
+      'Discord refused the gateway session: the bot is in too many servers for DISCORD_SHARD_COUNT=1 (close code 4011). Set DISCORD_SHARD_COUNT=auto, or a larger DISCORD_SHARD_COUNT with DISCORD_SHARD_IDS giving every shard to one process.',
     );
   });
 });
