@@ -25,7 +25,16 @@ export class BotProcess {
   }
 
   static start(env: NodeJS.ProcessEnv, args: string[] = [BOT_ENTRY]): BotProcess {
-    return new BotProcess(spawn(TSX, args, { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new BotProcess(spawn(TSX, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /**
+   * A TypeScript entry run by Node itself with tsx as a loader (no `tsx` launcher process in
+   * between), so the child's pid and memory are the program's, with an IPC channel (`child.send`).
+   */
+  static startWithIpc(env: NodeJS.ProcessEnv, entry: string): BotProcess {
+    const args = ['--import', import.meta.resolve('tsx'), entry];
+    return new BotProcess(spawn(process.execPath, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   }
 
   stdout(): string {
@@ -66,4 +75,9 @@ export class BotProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exit;
   }
+}
+
+/** Only what the test sets, plus PATH and HOME: nothing from the developer's shell or .env leaks in. */
+function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
 }
