@@ -17,7 +17,12 @@ const bot = await startBot(config, logger);
 const reply = (message: ChildReply) => process.send?.(message);
 
 process.on('message', (message: ChildRequest) => {
-  if (message.op === 'memory') reply({ op: 'memory', rssBytes: process.memoryUsage.rss() });
+  if (message.op === 'memory') {
+    const rssBytes = process.memoryUsage.rss();
+    // Live objects only: what is still referenced once garbage is gone (started with --expose-gc).
+    globalThis.gc?.();
+    reply({ op: 'memory', rssBytes, heapUsedBytes: process.memoryUsage().heapUsed });
+  }
   else if (message.op === 'crash-worker') {
     crashEncoderWorker(bot.ctx.recommender.engine().encoders, 'now');
     reply({ op: 'crash-worker' });

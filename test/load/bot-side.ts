@@ -11,6 +11,9 @@ export interface BotSide {
   /** "rate limited; waiting" lines: requests discord.js held back, and how many of them for the global 50 requests/s. */
   rateLimitWaits: number;
   globalRateLimitWaits: number;
+  /** Why the cache was found unavailable ("cache unavailable" warnings: down, or slower than CACHE_TIMEOUT_MS), and how often it came back. */
+  cacheUnavailable: string[];
+  cacheBack: number;
 }
 
 /** A command the bot finished: done, refused as the person's mistake, or failed with a reference. */
@@ -34,5 +37,7 @@ export function botSide(lines: readonly LogLine[], firstDispatchAt: number): Bot
     handledWallMs: handled.length ? Math.max(...handled) - firstDispatchAt : 0,
     rateLimitWaits: waits.length,
     globalRateLimitWaits: waits.filter((l) => l.global === true).length,
+    cacheUnavailable: lines.filter((l) => l.msg.startsWith('cache unavailable')).map((l) => String(l.reason)),
+    cacheBack: lines.filter((l) => l.msg === 'cache reachable again').length,
   };
 }

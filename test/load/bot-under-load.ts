@@ -14,7 +14,8 @@ export class BotUnderLoad {
 
   /** Starts it with exactly `env` (plus PATH and HOME) and resolves once it is ready. */
   static async start(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<BotUnderLoad> {
-    const proc = BotProcess.startWithIpc(env, CHILD);
+    // --expose-gc: the memory figures include the heap after a full collection.
+    const proc = BotProcess.startWithIpc(env, CHILD, ['--expose-gc']);
     const ready = await reply(proc, 'ready', timeoutMs);
     return new BotUnderLoad(proc, ready.readyMs);
   }
@@ -27,10 +28,11 @@ export class BotUnderLoad {
     return this.process.logs();
   }
 
-  /** Resident set size of the bot process (its worker threads included), in bytes. */
-  async rssBytes(): Promise<number> {
+  /** Resident set size of the bot process (its worker threads included), then its JS heap in use after a full collection, in bytes. */
+  async memory(): Promise<{ rssBytes: number; heapUsedBytes: number }> {
     send(this.process, { op: 'memory' });
-    return (await reply(this.process, 'memory', 10_000)).rssBytes;
+    const { rssBytes, heapUsedBytes } = await reply(this.process, 'memory', 10_000);
+    return { rssBytes, heapUsedBytes };
   }
 
   /** Makes its encoder worker thread exit for real, now. */

@@ -55,15 +55,22 @@ export function formatBotLoad(r: BotLoadReport): string {
   if (r.worker) lines.push(scenarioRow(`encoder worker killed during ${s.faultQueries} queries from ${s.callers} callers`, r.worker));
   lines.push('');
   if (r.bursts) {
-    const m = r.bursts.rssMb;
-    lines.push(`RSS of the bot process: ${m.ready} MB ready, ${m.afterFirst} MB after burst 1, ${m.afterSecond} MB after burst 2 (${r.bursts.rssGrowthPct >= 0 ? '+' : ''}${r.bursts.rssGrowthPct} % between the bursts).`);
+    const m = r.bursts.memory;
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x} %`;
+    lines.push(
+      `Memory of the bot process, each time once it had finished every command: RSS ${m.ready.rssMb} MB ready, ${m.afterFirst.rssMb} MB after burst 1, ${m.afterSecond.rssMb} MB after burst 2 (${signed(r.bursts.rssGrowthPct)} between the bursts); ` +
+        `JS heap in use after a full collection ${m.ready.heapMb} / ${m.afterFirst.heapMb} / ${m.afterSecond.heapMb} MB (${signed(r.bursts.heapGrowthPct)}).`,
+    );
   }
   if (r.reload) {
     const rl = r.reload.reload;
     lines.push(`/reload: ${rl.ok ? 'answered' : 'NOT answered with the summary'} in ${rl.answerMs ?? '—'} ms ("${rl.reply.split('\n')[0]!.slice(0, 120)}"); ${r.reload.queriesDuringReload} queries were in flight while it ran.`);
   }
-  if (r.redis) {
-    lines.push(`Redis: down ${r.redis.outageMs} ms, ${r.redis.queriesDuringOutage} queries dispatched meanwhile; the bot logged ${r.redis.cacheWarnings} "cache unavailable" warning(s) and ${r.redis.cacheBack} "cache reachable again".`);
+  if (r.redis) lines.push(`Redis: down ${r.redis.outageMs} ms, ${r.redis.queriesDuringOutage} queries dispatched meanwhile.`);
+  for (const [name, o] of [['/reload', r.reload], ['Redis', r.redis], ['Encoder worker', r.worker]] as const) {
+    if (!o?.bot.cacheUnavailable.length) continue;
+    const reasons = o.bot.cacheUnavailable.map((why) => `"${why}"`).join(', ');
+    lines.push(`${name} run: the bot found the cache unavailable ${o.bot.cacheUnavailable.length} time(s) (${reasons}) and reachable again ${o.bot.cacheBack} time(s); meanwhile it answered without it.`);
   }
   if (r.worker) {
     const w = r.worker;

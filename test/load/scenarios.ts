@@ -36,29 +36,45 @@ async function observe<T extends { handles: InteractionHandle[] }>(stage: Stage,
   return { ...result, lines, queries: tally(result.handles), bot: botSide(lines, first) };
 }
 
+/** The bot's memory at one moment (MB): RSS as the OS sees it, then its JS heap in use after a full collection. */
+export interface MemoryReading {
+  rssMb: number;
+  heapMb: number;
+}
+
 export interface BurstsFigures {
-  /** RSS of the bot process once ready, after the first burst, after the second (MB), each once it finished every command. */
-  rssMb: { ready: number; afterFirst: number; afterSecond: number };
-  /** Growth between the first burst and the second, in % of the first. */
+  /** Once ready, after the first burst, after the second, each once it had finished every command. */
+  memory: { ready: MemoryReading; afterFirst: MemoryReading; afterSecond: MemoryReading };
+  /** RSS growth between the first burst and the second, in % of the first. */
   rssGrowthPct: number;
+  /** The same for the JS heap after collection (live objects: caches, anything leaking). */
+  heapGrowthPct: number;
   first: Observed;
   second: Observed;
 }
 
-/** The same burst twice (the second finds the first's results in the cache), with the bot's RSS around them. */
+async function memoryOf(bot: BotUnderLoad): Promise<MemoryReading> {
+  const m = await bot.memory();
+  return { rssMb: mb(m.rssBytes), heapMb: mb(m.heapUsedBytes) };
+}
+
+const growthPct = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
+
+/** The same burst twice (the second finds the first's results in the cache), with the bot's memory around them. */
 export async function bursts(stage: Stage, asks: readonly Ask[]): Promise<BurstsFigures> {
   const once = async (): Promise<Observed> => {
     const { queries, bot } = await observe(stage, async () => ({ handles: await burst(stage.emu, asks, stage.timeoutMs) }));
     return { queries, bot };
   };
-  const ready = await stage.bot.rssBytes();
+  const ready = await memoryOf(stage.bot);
   const first = await once();
-  const afterFirst = await stage.bot.rssBytes();
+  const afterFirst = await memoryOf(stage.bot);
   const second = await once();
-  const afterSecond = await stage.bot.rssBytes();
+  const afterSecond = await memoryOf(stage.bot);
   return {
-    rssMb: { ready: mb(ready), afterFirst: mb(afterFirst), afterSecond: mb(afterSecond) },
-    rssGrowthPct: Math.round(((afterSecond - afterFirst) / afterFirst) * 1000) / 10,
+    memory: { ready, afterFirst, afterSecond },
+    rssGrowthPct: growthPct(afterFirst.rssMb, afterSecond.rssMb),
+    heapGrowthPct: growthPct(afterFirst.heapMb, afterSecond.heapMb),
     first,
     second,
   };
@@ -103,9 +119,6 @@ export interface RedisFigures extends Observed {
   /** How long redis-server was down, and how many queries were dispatched meanwhile. */
   outageMs: number;
   queriesDuringOutage: number;
-  /** The bot's log: outage warnings, and "reachable again" lines. */
-  cacheWarnings: number;
-  cacheBack: number;
 }
 
 /** redis-server is killed once a quarter of the queries are answered, and started again at half. */
@@ -120,8 +133,6 @@ export async function redisOutageDuringCallers(stage: Stage, asks: readonly Ask[
     bot: run.bot,
     outageMs: up - down,
     queriesDuringOutage: run.handles.filter((h) => h.record.createdAt >= down && h.record.createdAt < up).length,
-    cacheWarnings: run.lines.filter((l) => l.msg.startsWith('cache unavailable')).length,
-    cacheBack: run.lines.filter((l) => l.msg === 'cache reachable again').length,
   };
 }
 

@@ -32,8 +32,8 @@ export class BotProcess {
    * A TypeScript entry run by Node itself with tsx as a loader (no `tsx` launcher process in
    * between), so the child's pid and memory are the program's, with an IPC channel (`child.send`).
    */
-  static startWithIpc(env: NodeJS.ProcessEnv, entry: string): BotProcess {
-    const args = ['--import', import.meta.resolve('tsx'), entry];
+  static startWithIpc(env: NodeJS.ProcessEnv, entry: string, nodeOptions: string[] = []): BotProcess {
+    const args = [...nodeOptions, '--import', import.meta.resolve('tsx'), entry];
     return new BotProcess(spawn(process.execPath, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   }
 
