@@ -82,7 +82,7 @@ export async function benchBotCommand(argv: string[], io: CommandIo = processIo)
   const markdown = formatBotLoad(report);
   if (!values['no-results']) {
     const file = path.resolve(values.results ?? path.join(REPO_ROOT, 'bench', 'RESULTS.md'));
-    const command = `npm run bench:bot -- ${argv.join(' ')}`.trim();
+    const command = argv.length ? `npm run bench:bot -- ${argv.join(' ')}` : 'npm run bench:bot';
     await writeResultsSection(file, BOT_LOAD_LABEL, labelledSection(BOT_LOAD_LABEL, 'The bot under load and faults (Discord emulator)', command, markdown, report));
     io.err(`bench:bot: results written to ${path.relative(process.cwd(), file) || file}`);
   }

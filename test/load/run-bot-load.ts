@@ -69,7 +69,7 @@ export interface BotLoadReport {
 
 const oneMinuteLoad = () => Math.round(loadavg()[0]! * 100) / 100;
 
-/** `n` distinct prompts from `offset` of the benchmark list, asked by member i % members in server (i % members) % servers. */
+/** The prompts as /recommend calls: prompt i asked by member i % members in server (i % members) % servers. */
 function asksFor(emu: DiscordEmulator, prompts: readonly string[]): Ask[] {
   return prompts.map((prompt, i) => {
     const who = i % emu.members.length;
