@@ -25,7 +25,9 @@ MODELS_DIR, EMBEDDINGS_DIR, INDEX_NAME) behind the local Discord emulator and re
 scenario, unanswered and failed interactions, acknowledgement and answer latency, and the bot's
 RSS. Needs redis-server for the fault scenarios. Writes bench/RESULTS.md (section "${BOT_LOAD_LABEL}").
 
-  --interactions <n>   /recommend per burst, all at once, distinct prompts (default 200); the burst runs twice
+  --interactions <n>   /recommend per burst, all at once, distinct prompts (default 200)
+  --bursts <n>         how many times the burst runs: the first on an empty cache, then the same
+                       again (default 2); the bot's memory is read after each
   --members <n>        people asking (default 50)
   --servers <n>        servers they ask in (default 10)
   --callers <n>        people asking at once in the fault scenarios (default 16)
@@ -49,6 +51,7 @@ export async function benchBotCommand(argv: string[], io: CommandIo = processIo)
     args: argv,
     options: {
       interactions: { type: 'string' },
+      bursts: { type: 'string' },
       members: { type: 'string' },
       servers: { type: 'string' },
       callers: { type: 'string' },
@@ -70,6 +73,7 @@ export async function benchBotCommand(argv: string[], io: CommandIo = processIo)
   if (servers > members) throw new UserError(`--servers (${servers}) cannot exceed --members (${members}): each server needs someone asking.`);
   const report = await runBotLoad({
     interactions: intOption('interactions', values.interactions, 1, 10_000) ?? 200,
+    bursts: intOption('bursts', values.bursts, 1, 100) ?? 2,
     members,
     servers,
     callers: intOption('callers', values.callers, 1, 1000) ?? 16,

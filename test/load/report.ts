@@ -46,20 +46,20 @@ export function formatBotLoad(r: BotLoadReport): string {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   ];
-  if (r.bursts) {
-    lines.push(scenarioRow(`burst 1: ${s.interactions} /recommend at once, ${s.members} members in ${s.servers} servers, distinct prompts`, r.bursts.first));
-    lines.push(scenarioRow('burst 2: the same again', r.bursts.second));
-  }
+  r.bursts?.runs.forEach((run, i) => {
+    const name = i === 0 ? `burst 1: ${s.interactions} /recommend at once, ${s.members} members in ${s.servers} servers, distinct prompts` : `burst ${i + 1}: the same again`;
+    lines.push(scenarioRow(name, run));
+  });
   if (r.reload) lines.push(scenarioRow(`/reload by an operator during ${s.faultQueries} queries from ${s.callers} callers`, r.reload));
   if (r.redis) lines.push(scenarioRow(`redis-server killed, then restarted, during ${s.faultQueries} queries from ${s.callers} callers`, r.redis));
   if (r.worker) lines.push(scenarioRow(`encoder worker killed during ${s.faultQueries} queries from ${s.callers} callers`, r.worker));
   lines.push('');
   if (r.bursts) {
-    const m = r.bursts.memory;
-    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x} %`;
+    const { ready, after } = r.bursts.memory;
+    const signed = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x} %`);
     lines.push(
-      `Memory of the bot process, each time once it had finished every command: RSS ${m.ready.rssMb} MB ready, ${m.afterFirst.rssMb} MB after burst 1, ${m.afterSecond.rssMb} MB after burst 2 (${signed(r.bursts.rssGrowthPct)} between the bursts); ` +
-        `JS heap in use after a full collection ${m.ready.heapMb} / ${m.afterFirst.heapMb} / ${m.afterSecond.heapMb} MB (${signed(r.bursts.heapGrowthPct)}).`,
+      `Memory of the bot process, ready and then after each burst once it had finished every command: RSS ${[ready, ...after].map((m) => m.rssMb).join(' → ')} MB ` +
+        `(${signed(r.bursts.rssGrowthPct)} from burst 1 to burst 2); JS heap in use after a full collection ${[ready, ...after].map((m) => m.heapMb).join(' → ')} MB (${signed(r.bursts.heapGrowthPct)}).`,
     );
   }
   if (r.reload) {
@@ -76,7 +76,7 @@ export function formatBotLoad(r: BotLoadReport): string {
     const w = r.worker;
     lines.push(`Encoder worker: ${w.restarts} restart(s) logged; first results ${w.recoveryMs ?? '—'} ms after the crash; ${w.afterCrash.results} of ${w.afterCrash.sent} queries dispatched after it got results.`);
   }
-  const failures = [r.bursts?.first, r.bursts?.second, r.reload, r.redis, r.worker].flatMap((o) => o?.queries.failures ?? []);
+  const failures = [...(r.bursts?.runs ?? []), r.reload, r.redis, r.worker].flatMap((o) => o?.queries.failures ?? []);
   if (failures.length) lines.push('', 'Failed answers as people saw them:', ...failures.map((f) => `- ${f.count} × "${f.text}"`));
   lines.push('', ...header(['goal', 'target', 'measured', ''], ['l', 'r', 'r', 'l']), ...r.goals.map(goalRow));
   return lines.join('\n');

@@ -28,6 +28,8 @@ export type Scenario = (typeof SCENARIOS)[number];
 export interface BotLoadOptions {
   /** /recommend per burst (distinct prompts). */
   interactions: number;
+  /** How many times the burst runs (2: once on an empty cache, then the same again). */
+  bursts: number;
   members: number;
   servers: number;
   /** People asking at once in the fault scenarios. */
@@ -53,6 +55,7 @@ export interface BotLoadReport {
     index: { name: string; tracks: number; mode: string };
     models: { text: string; clap: string | null };
     interactions: number;
+    bursts: number;
     members: number;
     servers: number;
     callers: number;
@@ -111,6 +114,7 @@ export async function runBotLoad(o: BotLoadOptions): Promise<BotLoadReport> {
       index: { name: config.index.name, tracks: 0, mode: '' },
       models: { text: '', clap: null },
       interactions: o.interactions,
+      bursts: o.bursts,
       members: o.members,
       servers: o.servers,
       callers: o.callers,
@@ -140,9 +144,9 @@ export async function runBotLoad(o: BotLoadOptions): Promise<BotLoadReport> {
     // Registered globally, as `npm run deploy-commands` does without DISCORD_GUILD_ID.
     await deployCommands({ discord: { token: emu.token, applicationId: emu.applicationId, apiUrl: emu.apiUrl, guildId: undefined, adminGuildId: undefined }, retrieval: config.retrieval });
     if (o.scenarios.includes('bursts')) {
-      o.onProgress(`bursts: ${o.interactions} /recommend from ${o.members} members in ${o.servers} servers, twice`);
+      o.onProgress(`bursts: ${o.interactions} /recommend from ${o.members} members in ${o.servers} servers, ${o.bursts} time(s)`);
       const stage = await startBot(botEnv('', 'previews-bursts'));
-      report.bursts = await bursts(stage, asksFor(emu, prompts.slice(0, o.interactions)));
+      report.bursts = await bursts(stage, asksFor(emu, prompts.slice(0, o.interactions)), o.bursts);
       await stage.bot.stop();
     }
     const faults = o.scenarios.filter((s) => s !== 'bursts');

@@ -43,14 +43,14 @@ export interface MemoryReading {
 }
 
 export interface BurstsFigures {
-  /** Once ready, after the first burst, after the second, each once it had finished every command. */
-  memory: { ready: MemoryReading; afterFirst: MemoryReading; afterSecond: MemoryReading };
-  /** RSS growth between the first burst and the second, in % of the first. */
-  rssGrowthPct: number;
+  /** Each burst in order: the first on an empty cache, the others the same prompts again. */
+  runs: Observed[];
+  /** Once ready, then after each burst once the bot had finished every command. */
+  memory: { ready: MemoryReading; after: MemoryReading[] };
+  /** RSS growth between the first burst and the second, in % of the first (null with one burst). */
+  rssGrowthPct: number | null;
   /** The same for the JS heap after collection (live objects: caches, anything leaking). */
-  heapGrowthPct: number;
-  first: Observed;
-  second: Observed;
+  heapGrowthPct: number | null;
 }
 
 async function memoryOf(bot: BotUnderLoad): Promise<MemoryReading> {
@@ -60,23 +60,22 @@ async function memoryOf(bot: BotUnderLoad): Promise<MemoryReading> {
 
 const growthPct = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
 
-/** The same burst twice (the second finds the first's results in the cache), with the bot's memory around them. */
-export async function bursts(stage: Stage, asks: readonly Ask[]): Promise<BurstsFigures> {
-  const once = async (): Promise<Observed> => {
-    const { queries, bot } = await observe(stage, async () => ({ handles: await burst(stage.emu, asks, stage.timeoutMs) }));
-    return { queries, bot };
-  };
+/** The same burst `count` times (from the second on, the results are in the cache), with the bot's memory after each. */
+export async function bursts(stage: Stage, asks: readonly Ask[], count: number): Promise<BurstsFigures> {
   const ready = await memoryOf(stage.bot);
-  const first = await once();
-  const afterFirst = await memoryOf(stage.bot);
-  const second = await once();
-  const afterSecond = await memoryOf(stage.bot);
+  const runs: Observed[] = [];
+  const after: MemoryReading[] = [];
+  for (let i = 0; i < count; i++) {
+    const { queries, bot } = await observe(stage, async () => ({ handles: await burst(stage.emu, asks, stage.timeoutMs) }));
+    runs.push({ queries, bot });
+    after.push(await memoryOf(stage.bot));
+  }
+  const [first, second] = after;
   return {
-    memory: { ready, afterFirst, afterSecond },
-    rssGrowthPct: growthPct(afterFirst.rssMb, afterSecond.rssMb),
-    heapGrowthPct: growthPct(afterFirst.heapMb, afterSecond.heapMb),
-    first,
-    second,
+    runs,
+    memory: { ready, after },
+    rssGrowthPct: first && second ? growthPct(first.rssMb, second.rssMb) : null,
+    heapGrowthPct: first && second ? growthPct(first.heapMb, second.heapMb) : null,
   };
 }
 
