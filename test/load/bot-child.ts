@@ -19,9 +19,10 @@ const reply = (message: ChildReply) => process.send?.(message);
 process.on('message', (message: ChildRequest) => {
   if (message.op === 'memory') {
     const rssBytes = process.memoryUsage.rss();
-    // Live objects only: what is still referenced once garbage is gone (started with --expose-gc).
+    // What is still referenced once garbage is gone (started with --expose-gc): comparable between readings.
     globalThis.gc?.();
-    reply({ op: 'memory', rssBytes, heapUsedBytes: process.memoryUsage().heapUsed });
+    const after = process.memoryUsage();
+    reply({ op: 'memory', rssBytes, rssAfterGcBytes: after.rss, heapUsedBytes: after.heapUsed });
   }
   else if (message.op === 'crash-worker') {
     crashEncoderWorker(bot.ctx.recommender.engine().encoders, 'now');

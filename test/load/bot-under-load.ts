@@ -28,11 +28,11 @@ export class BotUnderLoad {
     return this.process.logs();
   }
 
-  /** Resident set size of the bot process (its worker threads included), then its JS heap in use after a full collection, in bytes. */
-  async memory(): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+  /** Resident set size of the bot process (its worker threads included) as it is, then RSS and JS heap in use after a full collection, in bytes. */
+  async memory(): Promise<{ rssBytes: number; rssAfterGcBytes: number; heapUsedBytes: number }> {
     send(this.process, { op: 'memory' });
-    const { rssBytes, heapUsedBytes } = await reply(this.process, 'memory', 10_000);
-    return { rssBytes, heapUsedBytes };
+    const { rssBytes, rssAfterGcBytes, heapUsedBytes } = await reply(this.process, 'memory', 10_000);
+    return { rssBytes, rssAfterGcBytes, heapUsedBytes };
   }
 
   /** Makes its encoder worker thread exit for real, now. */

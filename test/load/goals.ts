@@ -25,7 +25,7 @@ export function loadGoals(r: Pick<BotLoadReport, 'bursts' | 'reload' | 'redis' |
   return [
     goal('bursts: unanswered (all bursts)', b ? sum(b.runs.map((r) => r.queries.unanswered)) : null, '=', 0, ''),
     goal('bursts: acknowledgement p99 (worst burst)', b ? Math.max(...b.runs.map((r) => r.queries.ackMs.p99)) : null, '<', 1000, 'ms'),
-    goal('bursts: RSS growth from burst 1 to burst 2', b?.rssGrowthPct, '<', 10, '%'),
+    goal('bursts: RSS (after a full collection) growth from burst 1 to burst 2', b?.rssGrowthPct, '<', 10, '%'),
     goal('/reload during a burst: failed or unanswered queries', failedOf(r.reload?.queries), '=', 0, ''),
     goal('Redis killed and restarted: unanswered', r.redis?.queries.unanswered, '=', 0, ''),
     goal('encoder worker killed: unanswered', r.worker?.queries.unanswered, '=', 0, ''),

@@ -2,7 +2,7 @@ import { header, row } from '../../src/bench/format-report.ts';
 import { machineLine } from '../../src/bench/machine.ts';
 import type { Goal } from './goals.ts';
 import type { BotLoadReport } from './run-bot-load.ts';
-import type { Observed } from './scenarios.ts';
+import type { MemoryReading, Observed } from './scenarios.ts';
 
 const ms = (x: number) => String(Math.round(x));
 const pair = (a: number, b: number) => `${ms(a)} / ${ms(b)}`;
@@ -55,11 +55,13 @@ export function formatBotLoad(r: BotLoadReport): string {
   if (r.worker) lines.push(scenarioRow(`encoder worker killed during ${s.faultQueries} queries from ${s.callers} callers`, r.worker));
   lines.push('');
   if (r.bursts) {
-    const { ready, after } = r.bursts.memory;
+    const all = [r.bursts.memory.ready, ...r.bursts.memory.after];
     const signed = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x} %`);
+    const series = (pick: (m: MemoryReading) => number) => all.map(pick).join(' → ');
     lines.push(
-      `Memory of the bot process, ready and then after each burst once it had finished every command: RSS ${[ready, ...after].map((m) => m.rssMb).join(' → ')} MB ` +
-        `(${signed(r.bursts.rssGrowthPct)} from burst 1 to burst 2); JS heap in use after a full collection ${[ready, ...after].map((m) => m.heapMb).join(' → ')} MB (${signed(r.bursts.heapGrowthPct)}).`,
+      `Memory of the bot process, ready and then after each burst once it had finished every command (MB): RSS after a full garbage collection ${series((m) => m.rssAfterGcMb)} ` +
+        `(${signed(r.bursts.rssGrowthPct)} from burst 1 to burst 2); JS heap in use after it ${series((m) => m.heapMb)} (${signed(r.bursts.heapGrowthPct)}); ` +
+        `RSS as found, before that collection ${series((m) => m.rssMb)}.`,
     );
   }
   if (r.reload) {

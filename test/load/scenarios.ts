@@ -36,9 +36,13 @@ async function observe<T extends { handles: InteractionHandle[] }>(stage: Stage,
   return { ...result, lines, queries: tally(result.handles), bot: botSide(lines, first) };
 }
 
-/** The bot's memory at one moment (MB): RSS as the OS sees it, then its JS heap in use after a full collection. */
+/**
+ * The bot's memory at one moment (MB): RSS as the OS sees it, which depends on when garbage was last
+ * collected; then RSS and the JS heap in use right after a full collection, comparable between readings.
+ */
 export interface MemoryReading {
   rssMb: number;
+  rssAfterGcMb: number;
   heapMb: number;
 }
 
@@ -47,7 +51,7 @@ export interface BurstsFigures {
   runs: Observed[];
   /** Once ready, then after each burst once the bot had finished every command. */
   memory: { ready: MemoryReading; after: MemoryReading[] };
-  /** RSS growth between the first burst and the second, in % of the first (null with one burst). */
+  /** Growth of RSS after collection between the first burst and the second, in % of the first (null with one burst). */
   rssGrowthPct: number | null;
   /** The same for the JS heap after collection (live objects: caches, anything leaking). */
   heapGrowthPct: number | null;
@@ -55,7 +59,7 @@ export interface BurstsFigures {
 
 async function memoryOf(bot: BotUnderLoad): Promise<MemoryReading> {
   const m = await bot.memory();
-  return { rssMb: mb(m.rssBytes), heapMb: mb(m.heapUsedBytes) };
+  return { rssMb: mb(m.rssBytes), rssAfterGcMb: mb(m.rssAfterGcBytes), heapMb: mb(m.heapUsedBytes) };
 }
 
 const growthPct = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
@@ -74,7 +78,7 @@ export async function bursts(stage: Stage, asks: readonly Ask[], count: number):
   return {
     runs,
     memory: { ready, after },
-    rssGrowthPct: first && second ? growthPct(first.rssMb, second.rssMb) : null,
+    rssGrowthPct: first && second ? growthPct(first.rssAfterGcMb, second.rssAfterGcMb) : null,
     heapGrowthPct: first && second ? growthPct(first.heapMb, second.heapMb) : null,
   };
 }
