@@ -10,9 +10,12 @@ export type ShardPlan = { kind: 'auto' } | { kind: 'fixed'; ids: number[]; count
 
 const EXAMPLE = 'e.g. DISCORD_SHARD_COUNT=2 with DISCORD_SHARD_IDS=0 in one process and DISCORD_SHARD_IDS=1 in the other';
 
-/** "0,2,4-6" → [0, 2, 4, 5, 6]; what is not an id or a range is named in the error. */
-function parseShardIds(raw: string): number[] {
-  const ids: number[] = [];
+/**
+ * "0,2,4-6" → [0, 2, 4, 5, 6], each below `count` (checked before a range is expanded) and listed
+ * once; what is wrong is named in the error.
+ */
+function parseShardIds(raw: string, count: number): number[] {
+  const ids = new Set<number>();
   for (const part of raw.split(',').map((p) => p.trim())) {
     const m = /^(\d{1,6})(?:\s*-\s*(\d{1,6}))?$/.exec(part);
     if (!m) {
@@ -24,14 +27,24 @@ function parseShardIds(raw: string): number[] {
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
     if (to < from) throw new UserError(`Invalid configuration: DISCORD_SHARD_IDS range "${part}" runs backwards.`, 'Write the smaller id first, e.g. 0-3.');
-    for (let id = from; id <= to; id++) ids.push(id);
+    if (to >= count) {
+      throw new UserError(
+        `Invalid configuration: DISCORD_SHARD_IDS has ${to}, but with DISCORD_SHARD_COUNT=${count} shard ids run from 0 to ${count - 1}.`,
+        `Give each process ids below DISCORD_SHARD_COUNT (${EXAMPLE}).`,
+      );
+    }
+    for (let id = from; id <= to; id++) {
+      if (ids.has(id)) throw new UserError(`Invalid configuration: DISCORD_SHARD_IDS lists shard ${id} twice.`, 'List each shard once.');
+      ids.add(id);
+    }
   }
-  return ids;
+  return [...ids].sort((a, b) => a - b);
 }
 
 /**
- * The plan DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS describe, checked once at start: DISCORD_SHARD_IDS needs a numeric
- * DISCORD_SHARD_COUNT (each process must agree on the total), and every id lies in 0…DISCORD_SHARD_COUNT-1, once.
+ * The plan DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS describe, checked once at start:
+ * DISCORD_SHARD_IDS needs a numeric DISCORD_SHARD_COUNT (every process must agree on the total),
+ * and every id lies in 0…DISCORD_SHARD_COUNT-1, once.
  */
 export function shardPlan(count: number | 'auto', idsRaw: string | undefined): ShardPlan {
   if (idsRaw === undefined) return count === 'auto' ? { kind: 'auto' } : { kind: 'fixed', ids: range(count), count };
@@ -41,17 +54,7 @@ export function shardPlan(count: number | 'auto', idsRaw: string | undefined): S
       `Set DISCORD_SHARD_COUNT to the total number of shards across all processes (${EXAMPLE}).`,
     );
   }
-  const ids = parseShardIds(idsRaw);
-  const outside = ids.find((id) => id >= count);
-  if (outside !== undefined) {
-    throw new UserError(
-      `Invalid configuration: DISCORD_SHARD_IDS has ${outside}, but with DISCORD_SHARD_COUNT=${count} shard ids run from 0 to ${count - 1}.`,
-      `Give each process ids below DISCORD_SHARD_COUNT (${EXAMPLE}).`,
-    );
-  }
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw new UserError(`Invalid configuration: DISCORD_SHARD_IDS lists shard ${twice} twice.`, 'List each shard once.');
-  return { kind: 'fixed', ids: [...ids].sort((a, b) => a - b), count };
+  return { kind: 'fixed', ids: parseShardIds(idsRaw, count), count };
 }
 
 function range(n: number): number[] {
@@ -68,7 +71,7 @@ export function refuseDiscordJsShardVariables(env: NodeJS.ProcessEnv): void {
   if (set.length === 0) return;
   throw new UserError(
     `Invalid configuration: ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set, which discord.js reads for its own sharding manager and would override the bot's shard settings.`,
-    'Unset it and use DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS.',
+    `Unset ${set.length > 1 ? 'them' : 'it'} and use DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS.`,
   );
 }
 
@@ -76,7 +79,6 @@ export function refuseDiscordJsShardVariables(env: NodeJS.ProcessEnv): void {
 export function shardClientOptions(plan: ShardPlan): Pick<ClientOptions, 'shards' | 'shardCount'> {
   return plan.kind === 'auto' ? { shards: 'auto' } : { shards: plan.ids, shardCount: plan.count };
 }
-
 
 /**
  * What to do when Discord refuses this process's shards at login (discord.js rejects with these

@@ -25,7 +25,8 @@ import {
 export const SCENARIOS = ['bursts', 'reload', 'redis', 'worker'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export interface BotLoadOptions {
+/** How big a run is. */
+export interface LoadSize {
   /** /recommend per burst (distinct prompts). */
   interactions: number;
   /** How many times the burst runs (2: once on an empty cache, then the same again). */
@@ -36,6 +37,9 @@ export interface BotLoadOptions {
   callers: number;
   /** /recommend per fault scenario (distinct prompts, none cached before). */
   faultQueries: number;
+}
+
+export interface BotLoadOptions extends LoadSize {
   scenarios: readonly Scenario[];
   /** Longest wait for one answer before it counts as unanswered. */
   answerTimeoutMs: number;
@@ -51,15 +55,9 @@ export interface BotLoadReport {
   machine: Machine;
   /** The machine's 1-minute load average when the run started and ended: other work on it slows every figure. */
   loadAverage: { start: number; end: number };
-  setup: {
+  setup: LoadSize & {
     index: { name: string; tracks: number; mode: string };
     models: { text: string; clap: string | null };
-    interactions: number;
-    bursts: number;
-    members: number;
-    servers: number;
-    callers: number;
-    faultQueries: number;
     /** Milliseconds from the bot process's start to ready (first bot). */
     readyMs: number;
   };
