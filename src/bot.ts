@@ -12,6 +12,7 @@ import { type BotContext, closeContext, createContext } from './context.ts';
 import { createClient } from './discord/client.ts';
 import { runConsole, setupHelp } from './discord/console-mode.ts';
 import { attachHandlers } from './discord/interaction-router.ts';
+import { shardLoginProblem } from './discord/shards.ts';
 import { isUserError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -67,7 +68,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   // Operators include the application's owner (or team): known once logged in.
   await ctx.operators.learnFromApplication(() => live.application.fetch(), logger);
   const readyMs = Math.round(performance.now() - t0);
-  logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, ms: readyMs }, 'bot ready');
+  logger.info({ user: live.user.tag, guilds: live.guilds.cache.size, shards: [...live.ws.shards.keys()], shardCount: live.options.shardCount, ms: readyMs }, 'bot ready');
   return {
     client: live,
     ctx,
@@ -124,7 +125,11 @@ async function main(): Promise<number> {
   try {
     bot = await startBot(config, logger);
   } catch (err) {
-    const message = isUserError(err) ? err.full : err instanceof Error && /token/i.test(err.message) ? `Discord refused the login: ${err.message}` : undefined;
+    const message = isUserError(err)
+      ? err.full
+      : err instanceof Error && /token/i.test(err.message)
+        ? `Discord refused the login: ${err.message}`
+        : shardLoginProblem(err, config.discord.shards);
     if (message) logger.fatal(message);
     else logger.fatal({ err }, 'could not start the bot');
     return 1;

@@ -6,6 +6,7 @@ import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 import { definedOnly } from './util/defined-only.ts';
+import { refuseDiscordJsShardVariables, shardPlan, type ShardPlan } from './discord/shards.ts';
 import { FIRST_STAGES, type FirstStageScoring, FUSIONS } from './retrieval/scoring.ts';
 
 /** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
@@ -37,6 +38,8 @@ const envSchema = z.object({
   DISCORD_ADMIN_GUILD_ID: opt(snowflake),
   DISCORD_API_URL: withDefault(z.url(), 'https://discord.com/api'),
   BOT_ADMIN_IDS: withDefault(z.string(), ''),
+  DISCORD_SHARD_COUNT: withDefault(z.union([z.literal('auto'), int(1, 100_000)], { error: 'must be auto or a whole number of shards (1 or more)' }), 'auto'),
+  DISCORD_SHARD_IDS: opt(z.string()),
 
   MODELS_DIR: withDefault(z.string(), 'models'),
   EMBEDDINGS_DIR: withDefault(z.string(), 'embeddings'),
@@ -86,6 +89,8 @@ export interface Config {
     adminGuildId: string | undefined;
     apiUrl: string;
     adminIds: string[];
+    /** The gateway shards this process runs (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS). */
+    shards: ShardPlan;
   };
   models: {
     dir: string;
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new UserError(`Invalid configuration: ${problems.join('; ')}.`, 'See .env.example for every variable and its format.');
   }
   const e = parsed.data;
+  refuseDiscordJsShardVariables(env);
   const abs = (p: string) => path.resolve(cwd, p);
   const adminIds = e.BOT_ADMIN_IDS.split(/[\s,]+/).filter(Boolean);
   const badAdmin = adminIds.find((id) => !/^\d{5,25}$/.test(id));
@@ -141,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       adminGuildId: e.DISCORD_ADMIN_GUILD_ID,
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       adminIds,
+      shards: shardPlan(e.DISCORD_SHARD_COUNT, e.DISCORD_SHARD_IDS),
     },
     models: {
       dir: abs(e.MODELS_DIR),

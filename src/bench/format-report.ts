@@ -1,10 +1,12 @@
 import type { FaissScalingEntry } from './faiss-scaling.ts';
+import { machineLine } from './machine.ts';
 import type { BenchReport } from './run-bench.ts';
 import type { Summary } from './stats.ts';
 
 const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(2));
-const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
-const header = (cells: readonly string[], align: readonly ('l' | 'r')[]) => [
+/** A Markdown table row, and a header with its alignment row (also used by the bot load report). */
+export const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+export const header = (cells: readonly string[], align: readonly ('l' | 'r')[]) => [
   row(cells),
   row(align.map((a) => (a === 'l' ? '---' : '---:'))),
 ];
@@ -59,11 +61,10 @@ function faissTable(entries: readonly FaissScalingEntry[]): string[] {
 
 /** The report as Markdown: the human table of `npm run bench`, also the body of bench/RESULTS.md. */
 export function formatReport(r: BenchReport): string {
-  const m = r.machine;
   const b = r.build;
   const mark = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**missed**');
   return [
-    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${m.cpu}, ${m.cores} cores (${m.simd.join(', ') || 'no SIMD flags read'}), ${m.memoryGb} GiB, ${m.platform}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}.`,
+    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`,
     `Models: ${r.models.sbertId} + ${r.models.clapId} (${r.models.dtype}, ORT_THREADS ${r.models.threads || 'default'}) from ${r.models.label === 'tiny' || r.models.label === 'full' ? `the generated "${r.models.label}" set` : r.models.label}.`,
     `Index: ${r.index.name}, ${r.index.tracks.toLocaleString('en-US')} tracks, ${r.index.factory}, ${r.index.mode}. Cache: ${r.cache}.`,
     '',

@@ -39,3 +39,8 @@ export function describeMachine(): Machine {
     platform: `${os.platform()} ${os.arch()}`,
   };
 }
+
+/** The machine in one line, for results files. */
+export function machineLine(m: Machine): string {
+  return `${m.cpu}, ${m.cores} cores (${m.simd.join(', ') || 'no SIMD flags read'}), ${m.memoryGb} GiB, ${m.platform}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}`;
+}

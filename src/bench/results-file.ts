@@ -6,33 +6,38 @@ const RESULTS_DOC: ResultsDocument = {
   kind: 'bench',
   title: '# Benchmark results',
   intro: [
-    'Written by `npm run bench` (one section per model set; a run replaces its own section).',
+    'Written by `npm run bench` (one section per model set) and `npm run bench:bot` (the bot under load); a run replaces its own section.',
     'Figures are from one run on the machine named in each section; `--json` prints the same figures as one object.',
   ],
 };
 
 const marker = (label: string, end: boolean) => sectionMarker(RESULTS_DOC.kind, label, end);
 
-/** The Markdown section of one run: its figures, the command, and the JSON for comparisons. */
-export function resultsSection(report: BenchReport, command: string): string {
-  const label = report.models.label;
+/** A labelled section: heading, the command that wrote it, the figures as Markdown, and the JSON for comparisons. */
+export function labelledSection(label: string, heading: string, command: string, markdown: string, json: unknown): string {
   return [
     marker(label, false),
-    `## Models: ${label}`,
+    `## ${heading}`,
     '',
     `\`${command}\``,
     '',
-    formatReport(report),
+    markdown,
     '',
     '<details><summary>JSON</summary>',
     '',
     '```json',
-    JSON.stringify(report, null, 1),
+    JSON.stringify(json, null, 1),
     '```',
     '',
     '</details>',
     marker(label, true),
   ].join('\n');
+}
+
+/** The Markdown section of one run: its figures, the command, and the JSON for comparisons. */
+export function resultsSection(report: BenchReport, command: string): string {
+  const label = report.models.label;
+  return labelledSection(label, `Models: ${label}`, command, formatReport(report), report);
 }
 
 /** Replaces this model set's section of `text` (or appends it), keeping the other sections. */
@@ -43,4 +48,9 @@ export function mergeSection(text: string, label: string, section: string): stri
 /** Writes the run into `file` atomically (temp file + rename). */
 export async function writeResults(file: string, report: BenchReport, command: string): Promise<void> {
   await writeLabelledSection(file, RESULTS_DOC, report.models.label, resultsSection(report, command));
+}
+
+/** Writes a section made by `labelledSection` (e.g. the bot under load) into `file`, keeping the others. */
+export async function writeResultsSection(file: string, label: string, section: string): Promise<void> {
+  await writeLabelledSection(file, RESULTS_DOC, label, section);
 }

@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import type { Config } from '../config.ts';
+import { shardClientOptions } from './shards.ts';
 
 /**
  * Gateway intents: guilds (slash commands need no more) and message reactions in servers and
@@ -17,6 +18,7 @@ export function clientOptions(config: Pick<Config, 'discord'>): ClientOptions {
     // Nothing the bot says pings anyone, whatever a prompt or catalog contains.
     allowedMentions: { parse: [] },
     rest: { api: config.discord.apiUrl },
+    ...shardClientOptions(config.discord.shards),
   };
 }
 

@@ -34,7 +34,10 @@ export function registrations(discord: Pick<Config['discord'], 'guildId' | 'admi
 }
 
 /** Registers the slash commands with one bulk overwrite per place (see `registrations`). */
-export async function deployCommands(config: Pick<Config, 'discord' | 'retrieval'>, list: readonly Command[] = botCommands(config.retrieval)): Promise<DeployReport> {
+export async function deployCommands(
+  config: { discord: Pick<Config['discord'], 'token' | 'applicationId' | 'apiUrl' | 'guildId' | 'adminGuildId'>; retrieval: Config['retrieval'] },
+  list: readonly Command[] = botCommands(config.retrieval),
+): Promise<DeployReport> {
   const { token, applicationId, apiUrl } = config.discord;
   const missing = [!token && 'DISCORD_TOKEN', !applicationId && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (missing.length) {

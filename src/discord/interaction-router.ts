@@ -20,7 +20,11 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
         if (!command) throw new Error(`no handler for ${what} (deploy the commands again?)`);
         if (command.operatorOnly && !(await ctx.operators.allows(interaction.user.id))) throw operatorsOnly(what);
         await command.execute(interaction, ctx);
-        ctx.logger.info({ command: what, user: interaction.user.id, ms: Math.round(performance.now() - t0) }, 'command done');
+        // Server and shard: with several processes, which one served a server is read from the logs.
+        ctx.logger.info(
+          { command: what, user: interaction.user.id, guild: interaction.guildId, shard: interaction.guild?.shardId, ms: Math.round(performance.now() - t0) },
+          'command done',
+        );
       } catch (err) {
         await replyWithError(interaction, err, ctx.logger, what, hidePaths);
       }

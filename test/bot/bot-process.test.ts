@@ -4,15 +4,14 @@
  * on SIGTERM, no token in its output), with a refused token or bad settings (clear exit), and
  * `tsx src/discord/deploy-commands.ts`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
+import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
 import { buildTestIndex, catalogTracks, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
 
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
-const BOT = path.join(REPO, 'src', 'bot.ts');
 const DEPLOY = path.join(REPO, 'src', 'discord', 'deploy-commands.ts');
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -34,21 +33,8 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function start(args: string[], extra: Record<string, string>, stdin: 'ignore' | 'pipe' = 'ignore'): Run {
-  const child = spawn(TSX, args, { cwd: REPO, env: env(extra), stdio: [stdin, 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, stdout: () => out, stderr: () => err, exit };
+function start(args: string[], extra: Record<string, string>): BotProcess {
+  return BotProcess.start(env(extra), args);
 }
 
 async function waitFor(check: () => boolean, what: string, ms = 30_000): Promise<void> {

@@ -244,6 +244,35 @@ describe('DiscordEmulator with a real discord.js Client', () => {
     expect(errors).toEqual([]);
   });
 
+  it('answeredAt and onAnswered: when the person sees an answer (a reply; a "thinking" reply filled in; a follow-up after it was deleted)', async () => {
+    const answered: string[] = [];
+    const stop = emu.onAnswered((r) => answered.push(r.id));
+    try {
+      handlers.onInteraction = async (i) => {
+        if (!i.isChatInputCommand()) return;
+        const prompt = i.options.getString('prompt', true);
+        if (prompt === 'reply') return void (await i.reply('at once'));
+        await i.deferReply();
+        await new Promise((r) => setTimeout(r, 50));
+        if (prompt === 'edit') return void (await i.editReply('filled in'));
+        await i.deleteReply();
+        await i.followUp({ content: 'private error', flags: MessageFlags.Ephemeral });
+      };
+      const reply = await emu.sendCommand({ name: 'recommend', options: { prompt: 'reply' } });
+      const edit = await emu.sendCommand({ name: 'recommend', options: { prompt: 'edit' } });
+      const follow = await emu.sendCommand({ name: 'recommend', options: { prompt: 'follow' } });
+      await emu.waitFor(() => answered.length === 3, { what: 'three answers' });
+      expect(new Set(answered)).toEqual(new Set([reply.id, edit.id, follow.id]));
+      expect(reply.record.answeredAt).toBe(reply.callback?.at);
+      for (const ix of [edit, follow]) expect(ix.record.answeredAt! - ix.callback!.at).toBeGreaterThanOrEqual(40);
+      expect(edit.original()?.data.content).toBe('filled in');
+      expect(follow.followups()[0]?.data.content).toBe('private error');
+    } finally {
+      stop();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('a 429 on the edit is retried by discord.js after retry_after and then succeeds', async () => {
     const limits: RateLimitData[] = [];
     client.rest.on('rateLimited', (info) => limits.push(info));

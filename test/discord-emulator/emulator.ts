@@ -10,7 +10,7 @@ import {
   type GatewayReadyDispatchData,
 } from 'discord.js';
 import type { ActiveFault, FaultRule } from './faults.ts';
-import { Gateway, GATEWAY_PATH } from './gateway.ts';
+import { Gateway, GATEWAY_PATH, shardOf, type Shard } from './gateway.ts';
 import { handleRequest, listen } from './http.ts';
 import {
   autocompleteInteraction,
@@ -29,7 +29,7 @@ import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
 import { interactionRoutes } from './routes-interactions.ts';
 import { EmulatorState, type InteractionKind, type InteractionRecord, type RecordedCallback, type RecordedRequest } from './state.ts';
-import { findMember, permissionsOf, type TeamMemberSpec } from './world.ts';
+import { findGuild, findMember, permissionsOf, type EmulatedGuild, type TeamMemberSpec } from './world.ts';
 
 export interface EmulatorOptions {
   /** HELLO's heartbeat interval (Discord: ~41 s; use ~100–500 ms in tests). */
@@ -46,6 +46,14 @@ export interface EmulatorOptions {
   attachmentSizeLimit?: number;
   /** The application belongs to a team (owned by `users.owner`) with these members; default: owned by `users.owner` alone. */
   team?: readonly TeamMemberSpec[];
+  /** Servers, each with one text channel and every user as a member (default 1). */
+  guilds?: number;
+  /** Plain members besides alice and bob (`member1`…, in `emu.members`), in every server (default 0). */
+  members?: number;
+  /** Shards `GET /gateway/bot` recommends (default 1); IDENTIFY must use at least this many. */
+  shards?: number;
+  /** `session_start_limit.max_concurrency` (default 1, as for most bots: discord.js then identifies one shard per 5 s). */
+  maxConcurrency?: number;
 }
 
 export interface WaitOptions {
@@ -135,10 +143,12 @@ export class DiscordEmulator {
   readonly apiUrl: string;
   readonly gatewayUrl: string;
   readonly gateway: Gateway;
+  /** Shards `GET /gateway/bot` recommends. */
+  readonly recommendedShards: number;
   readonly #state: EmulatorState;
   readonly #server: Server;
 
-  private constructor(token: string, port: number, server: Server, state: EmulatorState, gateway: Gateway) {
+  private constructor(token: string, port: number, server: Server, state: EmulatorState, gateway: Gateway, shards: number) {
     this.token = token;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api`;
@@ -146,6 +156,7 @@ export class DiscordEmulator {
     this.#server = server;
     this.#state = state;
     this.gateway = gateway;
+    this.recommendedShards = shards;
   }
 
   static async start(options: EmulatorOptions = {}): Promise<DiscordEmulator> {
@@ -172,34 +183,37 @@ export class DiscordEmulator {
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       attachmentSizeLimit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
       ...(options.team ? { team: options.team } : {}),
+      size: { guilds: options.guilds ?? 1, members: options.members ?? 0 },
     });
     const { world } = state;
+    const shards = options.shards ?? 1;
     const gateway = new Gateway({
       token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-      guildId: world.guild.id,
+      recommendedShards: shards,
+      guildIds: () => world.guilds.map((g) => g.guild.id),
       baseWsUrl: () => `ws://127.0.0.1:${port}`,
-      members: () => world.guild.members,
-      guildCreate: () => structuredClone(world.guild),
-      ready: (sessionId, resumeUrl): GatewayReadyDispatchData => ({
+      members: (guildId) => findGuild(world, guildId)?.guild.members ?? [],
+      guildCreate: (guildId) => structuredClone(findGuild(world, guildId)?.guild),
+      ready: (sessionId, resumeUrl, shard, guildIds): GatewayReadyDispatchData => ({
         v: 10,
         user: world.botUser,
-        guilds: [{ id: world.guild.id, unavailable: true }],
+        guilds: guildIds.map((id) => ({ id, unavailable: true })),
         session_id: sessionId,
         resume_gateway_url: resumeUrl,
-        shard: [0, 1],
+        shard,
         application: { id: world.application.id, flags: world.application.flags, flags_new: String(world.application.flags) },
       }),
     });
-    state.dispatch = (event, data, intent) => gateway.dispatch(event, data, intent);
+    state.dispatch = (event, data, intent, guildId) => void gateway.dispatch(event, data, intent, guildId);
     server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
     holder.state = state;
     holder.routes = [
-      ...appRoutes(state, () => `ws://127.0.0.1:${port}${GATEWAY_PATH}`),
+      ...appRoutes(state, { url: () => `ws://127.0.0.1:${port}${GATEWAY_PATH}`, shards, maxConcurrency: options.maxConcurrency ?? 1 }),
       ...interactionRoutes(state),
       ...channelRoutes(state),
     ];
-    return new DiscordEmulator(token, port, server, state, gateway);
+    return new DiscordEmulator(token, port, server, state, gateway, shards);
   }
 
   // ---- the world ------------------------------------------------------------------------------
@@ -210,8 +224,21 @@ export class DiscordEmulator {
   get botUser(): APIUser {
     return this.#state.world.botUser;
   }
+  /** The first server (`guilds[0]`). */
   get guild() {
     return this.#state.world.guild;
+  }
+  /** Every server with its channel and roles (option `guilds`); the first is `guild`. */
+  get guilds(): readonly EmulatedGuild[] {
+    return this.#state.world.guilds;
+  }
+  /** The plain members beyond alice and bob (option `members`), in every server. */
+  get members(): readonly APIUser[] {
+    return this.#state.world.members;
+  }
+  /** The shard that receives a server's events with `shardCount` shards (default: the recommended count). */
+  shardOf(guildId: string, shardCount: number = this.recommendedShards): number {
+    return shardOf(guildId, shardCount);
   }
   get channel() {
     return this.#state.world.channel;
@@ -284,15 +311,17 @@ export class DiscordEmulator {
 
   // ---- acting as Discord's users --------------------------------------------------------------
 
-  /** Registers commands as a bulk overwrite would (global, or for the guild with `guild: true`). */
-  setCommands(definitions: Record<string, unknown>[], options: { guild?: boolean } = {}): APIApplicationCommand[] {
+  /** Registers commands as a bulk overwrite would: global, for the first guild with `guild: true`, or for the guild with that id. */
+  setCommands(definitions: Record<string, unknown>[], options: { guild?: boolean | string } = {}): APIApplicationCommand[] {
     const problems = commandListProblems(definitions);
     if (problems.length) throw new Error(`invalid command definitions: ${JSON.stringify(formErrors(problems))}`);
-    return this.#state.overwriteCommands(definitions, options.guild ? this.guild.id : undefined);
+    const guildId = options.guild === true ? this.guild.id : options.guild || undefined;
+    return this.#state.overwriteCommands(definitions, guildId);
   }
 
   /**
-   * A person runs a registered slash command: dispatches INTERACTION_CREATE (type 2). Option values are
+   * A person runs a registered slash command in a server (the first by default; `guild` is a guild id):
+   * dispatches INTERACTION_CREATE (type 2) on the shard that owns the server. Option values are
    * checked against the registration, like Discord's client would. `memberPermissions` overrides the
    * invoker's computed permissions in the payload.
    */
@@ -302,22 +331,24 @@ export class DiscordEmulator {
     subcommand?: string;
     user?: APIUser;
     memberPermissions?: bigint;
+    guild?: string;
   }): Promise<InteractionHandle> {
-    const command = this.#state.findCommand(input.name);
+    const where = this.#guild(input.guild);
+    const command = this.#state.findCommand(input.name, where.guild.id);
     if (!command) {
       throw new Error(`/${input.name} is not registered: deploy it (PUT .../commands) or call emu.setCommands() first`);
     }
     const user = input.user ?? this.users.alice;
     const { world } = this.#state;
     const { options, resolved } = commandOptions(command, input.options ?? {}, input.subcommand, {
-      users: [world.botUser, ...Object.values(world.users)],
-      members: world.guild.members,
-      channels: [world.channel],
-      roles: world.guild.roles,
-      permissionsOf: (id) => permissionsOf(world, id),
+      users: [world.botUser, ...Object.values(world.users), ...world.members],
+      members: where.guild.members,
+      channels: [where.channel],
+      roles: where.guild.roles,
+      permissionsOf: (id) => permissionsOf(world, id, where.guild.id),
       invokerId: user.id,
     });
-    const ctx = this.#context(user, input.memberPermissions);
+    const ctx = this.#context(user, input.memberPermissions, where);
     if (!mayUse(command, BigInt(ctx.member.permissions))) {
       throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions (${String(command.default_member_permissions)}): Discord would not offer the command`);
     }
@@ -335,11 +366,13 @@ export class DiscordEmulator {
     options?: CommandOptionValues;
     user?: APIUser;
     memberPermissions?: bigint;
+    guild?: string;
   }): Promise<InteractionHandle> {
-    const command = this.#state.findCommand(input.name);
+    const where = this.#guild(input.guild);
+    const command = this.#state.findCommand(input.name, where.guild.id);
     if (!command) throw new Error(`/${input.name} is not registered: deploy it or call emu.setCommands() first`);
     const user = input.user ?? this.users.alice;
-    const ctx = this.#context(user, input.memberPermissions);
+    const ctx = this.#context(user, input.memberPermissions, where);
     if (!mayUse(command, BigInt(ctx.member.permissions))) {
       throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions: Discord would not offer the command`);
     }
@@ -354,7 +387,7 @@ export class DiscordEmulator {
     if (!component || component.type !== 2) throw new Error(`message ${m.id} has no button with custom_id "${input.customId}"`);
     if (component.disabled === true) throw new Error(`button "${input.customId}" on message ${m.id} is disabled`);
     const user = input.user ?? this.users.alice;
-    const ctx = this.#context(user, input.memberPermissions);
+    const ctx = this.#context(user, input.memberPermissions, this.#state.requireChannel(m.channelId));
     return this.#dispatchInteraction('component', buttonInteraction(ctx, this.#state.render(m), input.customId), { userId: user.id, sourceMessageId: m.id });
   }
 
@@ -370,9 +403,10 @@ export class DiscordEmulator {
     this.#state.removeReaction(this.#require(input.messageId), (input.user ?? this.users.alice).id, parseEmojiSegment(input.emoji));
   }
 
-  /** A person writes in the channel: stores the message and dispatches MESSAGE_CREATE. */
-  async postMessage(input: { content: string; user?: APIUser }): Promise<StoredMessage> {
-    return this.#state.createMessage({ channelId: this.channel.id, authorId: (input.user ?? this.users.alice).id, body: { content: input.content }, files: [] });
+  /** A person writes in a server's channel (the first server by default): stores the message and dispatches MESSAGE_CREATE. */
+  async postMessage(input: { content: string; user?: APIUser; guild?: string }): Promise<StoredMessage> {
+    const channelId = this.#guild(input.guild).channel.id;
+    return this.#state.createMessage({ channelId, authorId: (input.user ?? this.users.alice).id, body: { content: input.content }, files: [] });
   }
 
   /** Polls until `check` returns something truthy and returns it; the error lists the last requests. */
@@ -383,6 +417,23 @@ export class DiscordEmulator {
   /** Waits until a client has a live gateway session (identified or resumed on an open socket). */
   waitForGateway(options: WaitOptions = {}): Promise<true> {
     return this.waitFor(() => this.gateway.connected, { what: 'a connected gateway session', ...options });
+  }
+
+  /** Waits until live sessions cover these shard ids (of any count). */
+  waitForShards(ids: readonly number[], options: WaitOptions = {}): Promise<Shard[]> {
+    return this.waitFor(
+      () => {
+        const live = this.gateway.liveShards;
+        return ids.every((id) => live.some(([s]) => s === id)) ? live : undefined;
+      },
+      { what: `live sessions on shards ${ids.join(', ')}`, ...options },
+    );
+  }
+
+  /** Calls `listener` each time an interaction gets its answer (`record.answeredAt`); returns the unsubscribe. */
+  onAnswered(listener: (record: InteractionRecord) => void): () => void {
+    this.#state.events.on('answered', listener);
+    return () => this.#state.events.off('answered', listener);
   }
 
   async close(): Promise<void> {
@@ -399,23 +450,32 @@ export class DiscordEmulator {
     return m;
   }
 
-  #context(user: APIUser, memberPermissions: bigint | undefined): InteractionContext {
+  /** A server by id, or the first one. */
+  #guild(guildId: string | undefined): EmulatedGuild {
+    if (guildId === undefined) return this.#state.world.guilds[0]!;
+    const g = findGuild(this.#state.world, guildId);
+    if (!g) throw new Error(`no guild ${guildId} in the emulator (it has ${this.guilds.length}: see emu.guilds)`);
+    return g;
+  }
+
+  #context(user: APIUser, memberPermissions: bigint | undefined, where: EmulatedGuild): InteractionContext {
     const { world } = this.#state;
-    const member = findMember(world, user.id);
-    if (!member) throw new Error(`${user.username} is not a member of the emulated guild`);
+    const guildId = where.guild.id;
+    const member = findMember(world, user.id, guildId);
+    if (!member) throw new Error(`${user.username} is not a member of the emulated guild ${guildId}`);
     const full: APIInteractionGuildMember = {
       ...member,
       user,
-      permissions: (memberPermissions ?? permissionsOf(world, user.id)).toString(),
+      permissions: (memberPermissions ?? permissionsOf(world, user.id, guildId)).toString(),
     };
     return {
       id: this.#state.ids.next(),
       token: `ix.${randomBytes(24).toString('base64url')}`,
       applicationId: world.application.id,
-      guildId: world.guild.id,
-      channel: world.channel,
+      guildId,
+      channel: where.channel,
       member: full,
-      appPermissions: this.#state.botPermissions(),
+      appPermissions: this.#state.botPermissions(guildId),
       attachmentSizeLimit: this.#state.options.attachmentSizeLimit,
     };
   }
@@ -425,7 +485,10 @@ export class DiscordEmulator {
     payload: InteractionRecord['payload'],
     extra: { userId: string; commandName?: string; sourceMessageId?: string },
   ): Promise<InteractionHandle> {
-    if (!this.gateway.hasSession) throw new Error('no gateway session: log a client in before sending interactions');
+    const guildId = payload.guild_id!;
+    if (!this.gateway.hasSessionFor(guildId)) {
+      throw new Error(`no gateway session for shard ${this.shardOf(guildId)} (guild ${guildId}): log a client in on that shard before sending interactions`);
+    }
     const record: InteractionRecord = {
       id: payload.id,
       token: payload.token,
@@ -433,13 +496,15 @@ export class DiscordEmulator {
       payload,
       createdAt: Date.now(),
       userId: extra.userId,
-      channelId: this.channel.id,
+      guildId,
+      channelId: payload.channel!.id,
       followupIds: [],
       ...(extra.commandName ? { commandName: extra.commandName } : {}),
       ...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
     };
     this.#state.interactions.set(record.id, record);
-    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    const shards = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, undefined, guildId);
+    if (shards[0] !== undefined) record.shard = shards[0];
     return new InteractionHandle(this, record);
   }
 

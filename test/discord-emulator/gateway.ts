@@ -40,13 +40,34 @@ export interface ConnectionRecord {
 export interface GatewayOptions {
   token: string;
   heartbeatIntervalMs: number;
-  /** READY's `d` for a new session. */
-  ready(sessionId: string, resumeUrl: string): unknown;
+  /** Shards `GET /gateway/bot` recommends; a session identifying with fewer is refused (4011). */
+  recommendedShards: number;
+  /** Every server's id: a session gets the servers its shard owns. */
+  guildIds(): string[];
+  /** READY's `d` for a new session on `shard`, owning `guildIds`. */
+  ready(sessionId: string, resumeUrl: string, shard: Shard, guildIds: string[]): unknown;
   /** GUILD_CREATE's `d` (the guild as it is now). */
-  guildCreate(): unknown;
-  members(): APIGuildMember[];
-  guildId: string;
+  guildCreate(guildId: string): unknown;
+  members(guildId: string): APIGuildMember[];
   baseWsUrl(): string;
+}
+
+/** `[shard_id, num_shards]`, as IDENTIFY carries it. */
+export type Shard = [id: number, count: number];
+
+/** The shard that receives a server's events: Discord's `(guild_id >> 22) % num_shards`. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** IDENTIFY's `shard`: absent means `[0, 1]`; anything but two whole numbers with 0 ≤ id < count is invalid. */
+function readShard(raw: unknown): Shard | null {
+  if (raw === undefined) return [0, 1];
+  if (!Array.isArray(raw) || raw.length !== 2) return null;
+  const [id, count] = raw as unknown[];
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return null;
+  const shard: Shard = [id as number, count as number];
+  return shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1] ? shard : null;
 }
 
 interface Payload {
@@ -58,6 +79,7 @@ interface Payload {
 
 interface Session {
   id: string;
+  shard: Shard;
   intents: number;
   seq: number;
   /** Sent events, kept for replay on RESUME. */
@@ -108,13 +130,29 @@ export class Gateway {
     return [...this.#sessions.values()].some((s) => !s.invalid);
   }
 
-  /** Sends an event to every session that asked for it (by intent); disconnected sessions keep it for RESUME. */
-  dispatch(event: GatewayDispatchEvents | string, data: unknown, intent?: GatewayIntentBits): void {
+  /** Whether a session owns this server's shard (its events are queued for replay while it is disconnected). */
+  hasSessionFor(guildId: string): boolean {
+    return [...this.#sessions.values()].some((s) => !s.invalid && owns(s, guildId));
+  }
+
+  /** The shards of live sessions on open sockets, as `[id, count]`. */
+  get liveShards(): Shard[] {
+    return [...this.#sessions.values()].filter((s) => !s.invalid && s.socket?.readyState === WebSocket.OPEN).map((s) => [...s.shard] as Shard);
+  }
+
+  /**
+   * Sends a server's event to the sessions whose shard owns that server and that asked for it (by
+   * intent); disconnected sessions keep it for RESUME. Returns the shard ids it went to.
+   */
+  dispatch(event: GatewayDispatchEvents | string, data: unknown, intent: GatewayIntentBits | undefined, guildId: string): number[] {
+    const to: number[] = [];
     for (const session of this.#sessions.values()) {
-      if (session.invalid) continue;
+      if (session.invalid || !owns(session, guildId)) continue;
       if (intent !== undefined && (session.intents & intent) === 0) continue;
       this.#dispatchTo(session, event, data);
+      to.push(session.shard[0]);
     }
+    return to;
   }
 
   /**
@@ -224,11 +262,17 @@ export class Gateway {
       socket.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
       return null;
     }
-    if (d.shard !== undefined && JSON.stringify(d.shard) !== '[0,1]') {
+    const shard = readShard(d.shard);
+    if (!shard) {
       socket.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
       return null;
     }
-    const session: Session = { id: randomBytes(16).toString('hex'), intents: d.intents, seq: 0, events: [], socket, invalid: false };
+    if (shard[1] < this.options.recommendedShards) {
+      // Discord: "the session would have handled too many guilds". Here its recommendation is the rule.
+      socket.close(GatewayCloseCodes.ShardingRequired, 'Sharding required.');
+      return null;
+    }
+    const session: Session = { id: randomBytes(16).toString('hex'), shard, intents: d.intents, seq: 0, events: [], socket, invalid: false };
     this.#sessions.set(session.id, session);
     this.identifies.push({
       at: Date.now(),
@@ -239,8 +283,9 @@ export class Gateway {
       presence: d.presence,
       sessionId: session.id,
     });
-    this.#dispatchTo(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, `${this.options.baseWsUrl()}${RESUME_PATH}`));
-    this.#dispatchTo(session, GatewayDispatchEvents.GuildCreate, this.options.guildCreate());
+    const guildIds = this.options.guildIds().filter((id) => owns(session, id));
+    this.#dispatchTo(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, `${this.options.baseWsUrl()}${RESUME_PATH}`, shard, guildIds));
+    for (const id of guildIds) this.#dispatchTo(session, GatewayDispatchEvents.GuildCreate, this.options.guildCreate(id));
     return session;
   }
 
@@ -269,9 +314,10 @@ export class Gateway {
   #membersChunk(session: Session, d: Record<string, unknown>): void {
     const ids = Array.isArray(d.user_ids) ? d.user_ids.map(String) : typeof d.user_ids === 'string' ? [d.user_ids] : null;
     const q = typeof d.query === 'string' ? d.query.toLowerCase() : '';
-    const members = this.options.members().filter((m) => (ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(q)));
+    const guildId = String(d.guild_id);
+    const members = this.options.members(guildId).filter((m) => (ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(q)));
     this.#dispatchTo(session, GatewayDispatchEvents.GuildMembersChunk, {
-      guild_id: this.options.guildId,
+      guild_id: guildId,
       members,
       chunk_index: 0,
       chunk_count: 1,
@@ -279,4 +325,8 @@ export class Gateway {
       ...(ids ? { not_found: ids.filter((id) => !members.some((m) => m.user.id === id)) } : {}),
     });
   }
+}
+
+function owns(session: Session, guildId: string): boolean {
+  return shardOf(guildId, session.shard[1]) === session.shard[0];
 }

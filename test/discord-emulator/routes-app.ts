@@ -2,27 +2,35 @@ import { RESTJSONErrorCodes } from 'discord.js';
 import type { Route } from './http.ts';
 import { commandListProblems, commandProblems } from './limits.ts';
 import { ApiError, type EmulatorState } from './state.ts';
-import { applicationOwner, findMember, findUser } from './world.ts';
+import { applicationOwner, findGuild, findMember, findUser, type EmulatedGuild } from './world.ts';
 
 type Json = Record<string, unknown>;
 
 const object = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 
-/** Gateway discovery, users, the application, its commands, and the guild. */
-export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route[] {
+/** What `GET /gateway/bot` tells a bot: where to connect, how many shards, how many may identify at once. */
+export interface GatewayInfo {
+  url: () => string;
+  shards: number;
+  maxConcurrency: number;
+}
+
+/** Gateway discovery, users, the application, its commands, and the guilds. */
+export function appRoutes(state: EmulatorState, gateway: GatewayInfo): Route[] {
   const { world } = state;
   const app = (id: string): void => {
     if (id !== world.application.id) throw new ApiError(404, RESTJSONErrorCodes.UnknownApplication, 'Unknown Application');
   };
-  const guild = (id: string): void => {
-    if (id !== world.guild.id) throw new ApiError(404, RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+  const guild = (id: string): EmulatedGuild => {
+    const g = findGuild(world, id);
+    if (!g) throw new ApiError(404, RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+    return g;
   };
   const commandRoutes = (prefix: string, scoped: boolean): Route[] => {
     const scope = (p: Record<string, string>): string | undefined => {
       app(p.app ?? '');
       if (!scoped) return undefined;
-      guild(p.guild ?? '');
-      return p.guild;
+      return guild(p.guild ?? '').guild.id;
     };
     return [
       { method: 'GET', path: prefix, auth: true, handle: ({ params }) => ({ status: 200, body: state.commandList(scope(params)) }) },
@@ -73,13 +81,13 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
       handle: () => ({
         status: 200,
         body: {
-          url: gatewayUrl(),
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          url: gateway.url(),
+          shards: gateway.shards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: gateway.maxConcurrency },
         },
       }),
     },
-    { method: 'GET', path: '/gateway', auth: false, handle: () => ({ status: 200, body: { url: gatewayUrl() } }) },
+    { method: 'GET', path: '/gateway', auth: false, handle: () => ({ status: 200, body: { url: gateway.url() } }) },
     { method: 'GET', path: '/users/@me', auth: true, handle: () => ({ status: 200, body: world.botUser }) },
     {
       method: 'GET',
@@ -107,7 +115,7 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
           owner: applicationOwner(world),
           team: world.application.team,
           bot: world.botUser,
-          approximate_guild_count: 1,
+          approximate_guild_count: world.guilds.length,
           summary: '',
         },
       }),
@@ -119,8 +127,7 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
       path: '/guilds/:guild',
       auth: true,
       handle: ({ params }) => {
-        guild(params.guild ?? '');
-        const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...rest } = world.guild;
+        const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...rest } = guild(params.guild ?? '').guild;
         return { status: 200, body: rest };
       },
     },
@@ -128,27 +135,20 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
       method: 'GET',
       path: '/guilds/:guild/channels',
       auth: true,
-      handle: ({ params }) => {
-        guild(params.guild ?? '');
-        return { status: 200, body: world.guild.channels };
-      },
+      handle: ({ params }) => ({ status: 200, body: guild(params.guild ?? '').guild.channels }),
     },
     {
       method: 'GET',
       path: '/guilds/:guild/roles',
       auth: true,
-      handle: ({ params }) => {
-        guild(params.guild ?? '');
-        return { status: 200, body: world.guild.roles };
-      },
+      handle: ({ params }) => ({ status: 200, body: guild(params.guild ?? '').guild.roles }),
     },
     {
       method: 'GET',
       path: '/guilds/:guild/members/:user',
       auth: true,
       handle: ({ params }) => {
-        guild(params.guild ?? '');
-        const m = findMember(world, params.user ?? '');
+        const m = findMember(world, params.user ?? '', guild(params.guild ?? '').guild.id);
         if (!m) throw new ApiError(404, RESTJSONErrorCodes.UnknownMember, 'Unknown Member');
         return { status: 200, body: m };
       },
@@ -157,10 +157,7 @@ export function appRoutes(state: EmulatorState, gatewayUrl: () => string): Route
       method: 'GET',
       path: '/channels/:channel',
       auth: true,
-      handle: ({ params }) => {
-        state.requireChannel(params.channel ?? '');
-        return { status: 200, body: world.channel };
-      },
+      handle: ({ params }) => ({ status: 200, body: state.requireChannel(params.channel ?? '').channel }),
     },
   ];
 }

@@ -12,7 +12,7 @@ const object = (v: unknown): Json => (typeof v === 'object' && v !== null && !Ar
 export function channelRoutes(state: EmulatorState): Route[] {
   const msg = (p: Record<string, string>) => {
     const m = state.channelMessage(p.channel ?? '', p.message ?? '');
-    state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory);
+    state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory, p.channel);
     return m;
   };
   const base = '/channels/:channel/messages';
@@ -23,7 +23,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       auth: true,
       handle: ({ params, query }) => {
         state.requireChannel(params.channel ?? '');
-        state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory);
+        state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory, params.channel);
         const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
         const before = query.get('before');
         const after = query.get('after');
@@ -41,7 +41,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       auth: true,
       handle: ({ params, body, files }) => {
         state.requireChannel(params.channel ?? '');
-        state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | (files.length ? PermissionFlagsBits.AttachFiles : 0n));
+        state.requireBotPermission(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | (files.length ? PermissionFlagsBits.AttachFiles : 0n), params.channel);
         const b = object(body);
         const reference = object(b.message_reference);
         const m = state.createMessage({
@@ -73,7 +73,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       auth: true,
       handle: ({ params }) => {
         const m = msg(params);
-        if (m.data.author.id !== state.botId) state.requireBotPermission(PermissionFlagsBits.ManageMessages);
+        if (m.data.author.id !== state.botId) state.requireBotPermission(PermissionFlagsBits.ManageMessages, params.channel);
         state.deleteMessage(m);
         return { status: 204 };
       },
@@ -87,7 +87,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
         const emoji = parseEmojiSegment(params.emoji ?? '');
         state.checkEmoji(emoji);
         // Adding a new emoji needs Add Reactions; joining an existing one only needs history.
-        if (!m.reactions.has(emojiKey(emoji))) state.requireBotPermission(PermissionFlagsBits.AddReactions);
+        if (!m.reactions.has(emojiKey(emoji))) state.requireBotPermission(PermissionFlagsBits.AddReactions, params.channel);
         state.addReaction(m, state.botId, emoji);
         return { status: 204 };
       },
@@ -99,7 +99,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       handle: ({ params }) => {
         const m = msg(params);
         const userId = params.user === '@me' ? state.botId : (params.user ?? '');
-        if (userId !== state.botId) state.requireBotPermission(PermissionFlagsBits.ManageMessages);
+        if (userId !== state.botId) state.requireBotPermission(PermissionFlagsBits.ManageMessages, params.channel);
         if (!findUser(state.world, userId)) throw new ApiError(404, RESTJSONErrorCodes.UnknownUser, 'Unknown User');
         state.removeReaction(m, userId, parseEmojiSegment(params.emoji ?? ''));
         return { status: 204 };
@@ -121,7 +121,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       auth: true,
       handle: ({ params }) => {
         const m = msg(params);
-        state.requireBotPermission(PermissionFlagsBits.ManageMessages);
+        state.requireBotPermission(PermissionFlagsBits.ManageMessages, params.channel);
         state.clearReactions(m, parseEmojiSegment(params.emoji ?? ''));
         return { status: 204 };
       },
@@ -132,7 +132,7 @@ export function channelRoutes(state: EmulatorState): Route[] {
       auth: true,
       handle: ({ params }) => {
         const m = msg(params);
-        state.requireBotPermission(PermissionFlagsBits.ManageMessages);
+        state.requireBotPermission(PermissionFlagsBits.ManageMessages, params.channel);
         state.clearReactions(m);
         return { status: 204 };
       },

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import {
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -26,7 +27,7 @@ import {
 } from './messages.ts';
 import { hasPermission } from './permissions.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
-import { createWorld, findMember, permissionsOf, type TeamMemberSpec, type World } from './world.ts';
+import { createWorld, findMember, findUser, guildOfChannel, permissionsOf, type EmulatedGuild, type TeamMemberSpec, type World, type WorldSize } from './world.ts';
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,15 @@ export interface InteractionRecord {
   payload: APIInteraction;
   createdAt: number;
   userId: string;
+  guildId: string;
   channelId: string;
+  /** The shard whose session the interaction was dispatched to. */
+  shard?: number;
+  /**
+   * When the person saw an answer: a message response, the deferred "thinking" reply filled in,
+   * or a follow-up (e.g. a private error after the thinking reply was deleted).
+   */
+  answeredAt?: number;
   /** For a component interaction: the message whose button was pressed. */
   sourceMessageId?: string;
   commandName?: string;
@@ -101,10 +110,12 @@ export interface StateOptions {
   attachmentSizeLimit: number;
   /** The application belongs to a team with these members (else to `users.owner`). */
   team?: readonly TeamMemberSpec[];
+  /** More servers and members than the default one server with four people. */
+  size?: WorldSize;
 }
 
-/** A gateway event to send; `intent` is the intent a session needs to receive it. */
-export type Dispatch = (event: GatewayDispatchEvents, data: unknown, intent?: GatewayIntentBits) => void;
+/** A gateway event about a server, to send on the shard that owns it; `intent` is the intent a session needs to receive it. */
+export type Dispatch = (event: GatewayDispatchEvents, data: unknown, intent: GatewayIntentBits | undefined, guildId: string) => void;
 
 // Unicode emoji a person could react with: pictographs, flags, keycaps, joined by ZWJ or VS16.
 const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\uFE0F|\u200D|\u20E3|[#*0-9])+$/u;
@@ -124,22 +135,28 @@ export class EmulatorState {
   readonly interactions = new Map<string, InteractionRecord>();
   readonly requests: RecordedRequest[] = [];
   readonly faults = new FaultList();
+  /** `answered` (InteractionRecord): an interaction got its answer (see `answeredAt`). */
+  readonly events = new EventEmitter();
   dispatch: Dispatch = () => {};
 
   constructor(readonly options: StateOptions) {
-    this.world = createWorld(this.ids, options.botPermissions, options.team);
+    this.world = createWorld(this.ids, options.botPermissions, options.team, options.size);
+    this.events.setMaxListeners(0);
   }
 
   get botId(): string {
     return this.world.botUser.id;
   }
 
-  botPermissions(): bigint {
-    return permissionsOf(this.world, this.botId);
+  /** The bot's permissions in a server (the first by default). */
+  botPermissions(guildId: string = this.world.guild.id): bigint {
+    return permissionsOf(this.world, this.botId, guildId);
   }
 
-  requireBotPermission(bit: bigint): void {
-    if (!hasPermission(this.botPermissions(), bit)) throw new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions');
+  /** Refuses (403) unless the bot holds `bit` in the server of `channelId` (the first server by default). */
+  requireBotPermission(bit: bigint, channelId?: string): void {
+    const guildId = channelId === undefined ? this.world.guild.id : this.requireChannel(channelId).guild.id;
+    if (!hasPermission(this.botPermissions(guildId), bit)) throw new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions');
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -176,10 +193,10 @@ export class EmulatorState {
     return [...this.commands.values()].filter((c) => c.guild_id === guildId);
   }
 
-  /** A chat-input command by name: the guild's registration wins over the global one, as in clients. */
-  findCommand(name: string): APIApplicationCommand | undefined {
+  /** A chat-input command by name, as a server sees it: its own registration wins over the global one, as in clients. */
+  findCommand(name: string, guildId: string = this.world.guild.id): APIApplicationCommand | undefined {
     const all = [...this.commands.values()].filter((c) => c.name === name && (c.type ?? 1) === 1);
-    return all.find((c) => c.guild_id === this.world.guild.id) ?? all.find((c) => c.guild_id === undefined);
+    return all.find((c) => c.guild_id === guildId) ?? all.find((c) => c.guild_id === undefined);
   }
 
   // ---- messages -------------------------------------------------------------------------------
@@ -197,8 +214,11 @@ export class EmulatorState {
     return m;
   }
 
-  requireChannel(channelId: string): void {
-    if (channelId !== this.world.channel.id) throw new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+  /** The server of a channel; 404 Unknown Channel for any other id. */
+  requireChannel(channelId: string): EmulatedGuild {
+    const g = guildOfChannel(this.world, channelId);
+    if (!g) throw new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+    return g;
   }
 
   render(m: StoredMessage): APIMessage {
@@ -230,7 +250,7 @@ export class EmulatorState {
     this.checkUploads(files);
     const attachments = resolveAttachments(body.attachments, files, [], () => this.ids.next());
     if (!attachments.ok) throw ApiError.form(attachments.problems);
-    const author = input.authorId === this.botId ? this.world.botUser : Object.values(this.world.users).find((u) => u.id === input.authorId);
+    const author = findUser(this.world, input.authorId);
     if (!author) throw new Error(`no emulated user ${input.authorId}`);
     const ix = input.interaction;
     const id = this.ids.next();
@@ -258,7 +278,7 @@ export class EmulatorState {
       ...(ix ? { interactionId: ix.id } : {}),
     };
     this.messages.set(id, stored);
-    this.world.channel.last_message_id = id;
+    this.requireChannel(input.channelId).channel.last_message_id = id;
     if (!stored.ephemeral) this.dispatchMessage(GatewayDispatchEvents.MessageCreate, stored);
     return stored;
   }
@@ -270,9 +290,11 @@ export class EmulatorState {
     this.checkUploads(files);
     const attachments = resolveAttachments(body.attachments, files, m.attachments, () => this.ids.next());
     if (!attachments.ok) throw ApiError.form(attachments.problems);
+    const wasLoading = ((m.data.flags ?? 0) & LOADING_FLAG) !== 0;
     m.versions.push(m.data);
     m.data = editMessage(m.data, body, attachments.attachments, new Date(), this.options.baseUrl);
     m.attachments = attachments.attachments;
+    if (wasLoading && ((m.data.flags ?? 0) & LOADING_FLAG) === 0 && m.interactionId) this.#answered(this.interactions.get(m.interactionId));
     if (!m.ephemeral) this.dispatchMessage(GatewayDispatchEvents.MessageUpdate, m);
     return m;
   }
@@ -280,17 +302,24 @@ export class EmulatorState {
   deleteMessage(m: StoredMessage): void {
     m.deleted = true;
     if (!m.ephemeral) {
-      this.dispatch(GatewayDispatchEvents.MessageDelete, { id: m.id, channel_id: m.channelId, guild_id: this.world.guild.id }, GatewayIntentBits.GuildMessages);
+      const guildId = this.#guildIdOf(m);
+      this.dispatch(GatewayDispatchEvents.MessageDelete, { id: m.id, channel_id: m.channelId, guild_id: guildId }, GatewayIntentBits.GuildMessages, guildId);
     }
   }
 
+  #guildIdOf(m: StoredMessage): string {
+    return this.requireChannel(m.channelId).guild.id;
+  }
+
   private dispatchMessage(event: GatewayDispatchEvents, m: StoredMessage): void {
-    const member = findMember(this.world, m.data.author.id);
+    const guildId = this.#guildIdOf(m);
+    const member = findMember(this.world, m.data.author.id, guildId);
     const { user: _user, ...memberNoUser } = member ?? { user: undefined };
     this.dispatch(
       event,
-      { ...this.render(m), guild_id: this.world.guild.id, ...(member ? { member: memberNoUser } : {}) },
+      { ...this.render(m), guild_id: guildId, ...(member ? { member: memberNoUser } : {}) },
       GatewayIntentBits.GuildMessages,
+      guildId,
     );
   }
 
@@ -317,14 +346,15 @@ export class EmulatorState {
     }
     if (r.userIds.includes(userId)) return;
     r.userIds.push(userId);
+    const guildId = this.#guildIdOf(m);
     this.dispatch(
       GatewayDispatchEvents.MessageReactionAdd,
       {
         user_id: userId,
         channel_id: m.channelId,
         message_id: m.id,
-        guild_id: this.world.guild.id,
-        member: findMember(this.world, userId),
+        guild_id: guildId,
+        member: findMember(this.world, userId, guildId),
         emoji: { id: emoji.id, name: emoji.name, ...(emoji.animated ? { animated: true } : {}) },
         message_author_id: m.data.author.id,
         burst: false,
@@ -332,6 +362,7 @@ export class EmulatorState {
         type: 0,
       },
       GatewayIntentBits.GuildMessageReactions,
+      guildId,
     );
   }
 
@@ -342,25 +373,28 @@ export class EmulatorState {
     if (!r || !r.userIds.includes(userId)) return;
     r.userIds = r.userIds.filter((u) => u !== userId);
     if (r.userIds.length === 0) m.reactions.delete(key);
+    const guildId = this.#guildIdOf(m);
     this.dispatch(
       GatewayDispatchEvents.MessageReactionRemove,
-      { user_id: userId, channel_id: m.channelId, message_id: m.id, guild_id: this.world.guild.id, emoji: r.emoji, burst: false, type: 0 },
+      { user_id: userId, channel_id: m.channelId, message_id: m.id, guild_id: guildId, emoji: r.emoji, burst: false, type: 0 },
       GatewayIntentBits.GuildMessageReactions,
+      guildId,
     );
   }
 
   /** Removes all reactions, or all of one emoji. */
   clearReactions(m: StoredMessage, emoji?: APIPartialEmoji): void {
-    const base = { channel_id: m.channelId, message_id: m.id, guild_id: this.world.guild.id };
+    const guildId = this.#guildIdOf(m);
+    const base = { channel_id: m.channelId, message_id: m.id, guild_id: guildId };
     if (emoji) {
       const r = m.reactions.get(emojiKey(emoji));
       if (!r) return;
       m.reactions.delete(emojiKey(emoji));
-      this.dispatch(GatewayDispatchEvents.MessageReactionRemoveEmoji, { ...base, emoji: r.emoji }, GatewayIntentBits.GuildMessageReactions);
+      this.dispatch(GatewayDispatchEvents.MessageReactionRemoveEmoji, { ...base, emoji: r.emoji }, GatewayIntentBits.GuildMessageReactions, guildId);
       return;
     }
     m.reactions.clear();
-    this.dispatch(GatewayDispatchEvents.MessageReactionRemoveAll, base, GatewayIntentBits.GuildMessageReactions);
+    this.dispatch(GatewayDispatchEvents.MessageReactionRemoveAll, base, GatewayIntentBits.GuildMessageReactions, guildId);
   }
 
   // ---- interactions ---------------------------------------------------------------------------
@@ -443,7 +477,14 @@ export class EmulatorState {
     }
     ix.callback = { type, data, files, at: Date.now() };
     if (message) ix.originalMessageId = message.id;
+    if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) this.#answered(ix);
     return message;
+  }
+
+  #answered(ix: InteractionRecord | undefined): void {
+    if (!ix || ix.answeredAt !== undefined) return;
+    ix.answeredAt = Date.now();
+    this.events.emit('answered', ix);
   }
 
   /** The message `@original` or a follow-up id names, for the interaction's webhook routes. */
@@ -464,6 +505,7 @@ export class EmulatorState {
     if (original && ((original.data.flags ?? 0) & LOADING_FLAG) !== 0) return this.editMessage(original, body, files);
     const m = this.createMessage({ channelId: ix.channelId, authorId: this.botId, body, files, interaction: ix });
     ix.followupIds.push(m.id);
+    this.#answered(ix);
     return m;
   }
 

@@ -41,15 +41,34 @@ export interface TeamMemberSpec {
   accepted: boolean;
 }
 
-/** One application, its bot user, one guild with one text channel and a few members. */
+/** One server of the world: the guild (as GUILD_CREATE gives it), its text channel and its roles. */
+export interface EmulatedGuild {
+  guild: GatewayGuildCreateDispatchData;
+  channel: APITextChannel;
+  roles: { everyone: APIRole; admin: APIRole; bot: APIRole };
+}
+
+/** What the world holds beyond the defaults: more servers, more plain members. */
+export interface WorldSize {
+  /** Servers, each with one text channel and every user as a member (default 1). */
+  guilds?: number;
+  /** Plain members besides alice and bob (`member1`…), in every server (default 0). */
+  members?: number;
+}
+
+/** One application, its bot user, one or more guilds with one text channel each, and their members. */
 export interface World {
   /** Owned by `users.owner`, or by a team (whose owner is `users.owner`) when `team` is set. */
   application: { id: string; name: string; flags: number; team: APITeam | null };
   botUser: APIUser;
   users: EmulatedUsers;
+  /** The extra plain members (`WorldSize.members`). */
+  members: APIUser[];
+  /** Every server; the first is `guild`. */
+  guilds: EmulatedGuild[];
   guild: GatewayGuildCreateDispatchData;
   channel: APITextChannel;
-  roles: { everyone: APIRole; admin: APIRole; bot: APIRole };
+  roles: EmulatedGuild['roles'];
 }
 
 function user(id: string, username: string, bot = false): APIUser {
@@ -99,18 +118,18 @@ function team(id: string, users: EmulatedUsers, members: readonly TeamMemberSpec
   };
 }
 
-export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DEFAULT_BOT_PERMISSIONS, teamMembers?: readonly TeamMemberSpec[]): World {
-  const applicationId = ids.next();
-  const guildId = ids.next();
+/**
+ * A server: its own roles (@everyone's id is the guild's), one text channel, and the given members
+ * (the bot with its role, admins with the Administrator role).
+ */
+function createGuild(
+  ids: SnowflakeGenerator,
+  guildId: string,
+  name: string,
+  people: { bot: APIUser; owner: APIUser; admins: APIUser[]; plain: APIUser[] },
+  botPermissions: bigint,
+): EmulatedGuild {
   const joinedAt = new Date().toISOString();
-  // A bot user's id equals its application's id on Discord.
-  const botUser = user(applicationId, 'cratedigger', true);
-  const users: EmulatedUsers = {
-    alice: user(ids.next(), 'alice'),
-    bob: user(ids.next(), 'bob'),
-    admin: user(ids.next(), 'admin'),
-    owner: user(ids.next(), 'owner'),
-  };
   const roles = {
     everyone: role(guildId, '@everyone', EVERYONE_PERMISSIONS, 0),
     admin: role(ids.next(), 'Admin', PermissionFlagsBits.Administrator, 2),
@@ -130,21 +149,19 @@ export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DE
     rate_limit_per_user: 0,
   };
   const members = [
-    member(botUser, [roles.bot.id], joinedAt),
-    member(users.alice, [], joinedAt),
-    member(users.bob, [], joinedAt),
-    member(users.admin, [roles.admin.id], joinedAt),
-    member(users.owner, [roles.admin.id], joinedAt),
+    member(people.bot, [roles.bot.id], joinedAt),
+    ...people.plain.map((u) => member(u, [], joinedAt)),
+    ...people.admins.map((u) => member(u, [roles.admin.id], joinedAt)),
   ];
   const guild: GatewayGuildCreateDispatchData = {
     id: guildId,
-    name: 'Crate Test Server',
+    name,
     icon: null,
     splash: null,
     discovery_splash: null,
     banner: null,
     description: null,
-    owner_id: users.admin.id,
+    owner_id: people.owner.id,
     afk_channel_id: null,
     afk_timeout: 300,
     verification_level: GuildVerificationLevel.None,
@@ -182,30 +199,75 @@ export function createWorld(ids: SnowflakeGenerator, botPermissions: bigint = DE
     guild_scheduled_events: [],
     soundboard_sounds: [],
   };
+  return { guild, channel, roles };
+}
+
+/**
+ * Guild ids one millisecond apart: a guild's shard is `(id >> 22) % shards` (the timestamp part),
+ * so ids made within one millisecond would all land on the same shard.
+ */
+function guildIds(ids: SnowflakeGenerator, n: number): string[] {
+  const t0 = Date.now() - n;
+  return Array.from({ length: n }, (_, k) => ids.next(t0 + k));
+}
+
+export function createWorld(
+  ids: SnowflakeGenerator,
+  botPermissions: bigint = DEFAULT_BOT_PERMISSIONS,
+  teamMembers?: readonly TeamMemberSpec[],
+  size: WorldSize = {},
+): World {
+  const applicationId = ids.next();
+  const gIds = guildIds(ids, Math.max(1, size.guilds ?? 1));
+  // A bot user's id equals its application's id on Discord.
+  const botUser = user(applicationId, 'cratedigger', true);
+  const users: EmulatedUsers = {
+    alice: user(ids.next(), 'alice'),
+    bob: user(ids.next(), 'bob'),
+    admin: user(ids.next(), 'admin'),
+    owner: user(ids.next(), 'owner'),
+  };
+  const members = Array.from({ length: size.members ?? 0 }, (_, i) => user(ids.next(), `member${i + 1}`));
+  const people = { bot: botUser, owner: users.admin, admins: [users.admin, users.owner], plain: [users.alice, users.bob, ...members] };
+  const guilds = gIds.map((id, k) => createGuild(ids, id, k === 0 ? 'Crate Test Server' : `Crate Test Server ${k + 1}`, people, botPermissions));
+  const first = guilds[0]!;
   return {
     application: { id: applicationId, name: 'cratedigger', flags: 0, team: teamMembers ? team(ids.next(), users, teamMembers) : null },
     botUser,
     users,
-    guild,
-    channel,
-    roles,
+    members,
+    guilds,
+    guild: first.guild,
+    channel: first.channel,
+    roles: first.roles,
   };
 }
 
-export function findMember(world: World, userId: string): APIGuildMember | undefined {
-  return world.guild.members.find((m) => m.user.id === userId);
+/** The server with this id, if the world has it. */
+export function findGuild(world: World, guildId: string): EmulatedGuild | undefined {
+  return world.guilds.find((g) => g.guild.id === guildId);
 }
 
-/** Guild-level permissions of a member of the emulated guild (0 for strangers). */
-export function permissionsOf(world: World, userId: string): bigint {
-  const m = findMember(world, userId);
-  if (!m) return 0n;
-  return memberPermissions(m.roles, world.guild.roles, world.guild.id, world.guild.owner_id === userId);
+/** The server whose text channel this is. */
+export function guildOfChannel(world: World, channelId: string): EmulatedGuild | undefined {
+  return world.guilds.find((g) => g.channel.id === channelId);
+}
+
+export function findMember(world: World, userId: string, guildId: string = world.guild.id): APIGuildMember | undefined {
+  return findGuild(world, guildId)?.guild.members.find((m) => m.user.id === userId);
+}
+
+/** Guild-level permissions of a member of one emulated guild (the first by default; 0 for strangers). */
+export function permissionsOf(world: World, userId: string, guildId: string = world.guild.id): bigint {
+  const g = findGuild(world, guildId)?.guild;
+  const m = findMember(world, userId, guildId);
+  if (!g || !m) return 0n;
+  return memberPermissions(m.roles, g.roles, g.id, g.owner_id === userId);
 }
 
 export function findUser(world: World, userId: string): APIUser | undefined {
   if (userId === world.botUser.id) return world.botUser;
-  return Object.values(world.users).find((u) => u.id === userId);
+  return Object.values(world.users).find((u) => u.id === userId) ?? world.members.find((u) => u.id === userId);
 }
 
 /**

@@ -10,8 +10,13 @@ export interface CliResult {
 
 /** Runs `tsx src/cli.ts <args>` as a real child process, as `npm run <command>` would. */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  return runScript('src/cli.ts', args, env, timeoutMs);
+}
+
+/** Runs a TypeScript entry of the repository (`tsx <script> <args>`) as a real child process. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

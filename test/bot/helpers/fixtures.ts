@@ -189,7 +189,10 @@ export async function startTestBot(env: NodeJS.ProcessEnv): Promise<TestBot> {
   return { bot, config, logs, logger };
 }
 
-/** Registers the bot's commands in the emulated guild as the deploy script would for this config. */
-export function registerCommands(emu: DiscordEmulator, retrieval: Pick<Config['retrieval'], 'maxPromptChars'>): void {
-  emu.setCommands(botCommands(retrieval).map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: true });
+/**
+ * Registers the bot's commands as the deploy script would for this config: in the emulated guild
+ * (DISCORD_GUILD_ID), or globally for every server with `global`.
+ */
+export function registerCommands(emu: DiscordEmulator, retrieval: Pick<Config['retrieval'], 'maxPromptChars'>, options: { global?: boolean } = {}): void {
+  emu.setCommands(botCommands(retrieval).map((c) => c.data.toJSON() as unknown as Record<string, unknown>), { guild: !options.global });
 }

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { REPO } from './fixtures.ts';
+
+export const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+export const BOT_ENTRY = path.join(REPO, 'src', 'bot.ts');
+
+/** A log line of a bot process (pino JSON). */
+export type LogLine = Record<string, unknown> & { msg: string; level: number };
+
+/**
+ * A real process (by default `tsx src/bot.ts`, what `npm start` runs after set-up) with its output
+ * captured. `env` is the whole environment: nothing from the developer's shell leaks in.
+ */
+export class BotProcess {
+  #out = '';
+  #err = '';
+  readonly exit: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (d: Buffer) => (this.#out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.#err += d.toString()));
+    this.exit = once(child, 'exit').then(([code]) => code as number | null);
+  }
+
+  static start(env: NodeJS.ProcessEnv, args: string[] = [BOT_ENTRY]): BotProcess {
+    return new BotProcess(spawn(TSX, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /**
+   * A TypeScript entry run by Node itself with tsx as a loader (no `tsx` launcher process in
+   * between), so the child's pid and memory are the program's, with an IPC channel (`child.send`).
+   */
+  static startWithIpc(env: NodeJS.ProcessEnv, entry: string, nodeOptions: string[] = []): BotProcess {
+    const args = [...nodeOptions, '--import', import.meta.resolve('tsx'), entry];
+    return new BotProcess(spawn(process.execPath, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  }
+
+  stdout(): string {
+    return this.#out;
+  }
+
+  stderr(): string {
+    return this.#err;
+  }
+
+  /** Its JSON log lines so far (LOG_FORMAT=json); other lines are skipped. */
+  logs(): LogLine[] {
+    return this.#out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
+  }
+
+  /** Waits (polling, bounded) for a log line with this message; fails early if the process exits. */
+  async waitForLog(msg: string, timeoutMs = 60_000): Promise<LogLine> {
+    return (await this.waitForLogs((l) => l.msg === msg, 1, timeoutMs))[0]!;
+  }
+
+  /** Waits (polling, bounded) until `count` log lines match; resolves with all that match. */
+  async waitForLogs(match: (line: LogLine) => boolean, count: number, timeoutMs = 60_000): Promise<LogLine[]> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.logs().filter(match);
+      if (lines.length >= count) return lines;
+      if (this.child.exitCode !== null) throw new Error(`the process exited (${this.child.exitCode}) with ${lines.length} of ${count} awaited log lines:\n${this.#out}\n${this.#err}`);
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms with ${lines.length} of ${count} awaited log lines:\n${this.#out.slice(-2000)}\n${this.#err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** SIGTERM, as a service manager stops it; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exit;
+  }
+}
+
+/** Only what the test sets, plus PATH and HOME: nothing from the developer's shell or .env leaks in. */
+function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+}

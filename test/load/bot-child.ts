@@ -1,0 +1,35 @@
+/**
+ * The bot under load, in a process of its own: the real startBot with the configuration from the
+ * environment, so its memory is the bot's alone. Driven over IPC by the load run: `memory` asks for
+ * its RSS, `crash-worker` makes its encoder worker thread exit for real (the test hook the
+ * worker-restart tests use). SIGTERM stops it cleanly.
+ */
+import '../../src/util/openmp-env.ts'; // first: before faiss-node loads
+import { startBot } from '../../src/bot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { crashEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
+import type { ChildReply, ChildRequest } from './child-protocol.ts';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, format: 'json', secrets: [config.discord.token] });
+const bot = await startBot(config, logger);
+const reply = (message: ChildReply) => process.send?.(message);
+
+process.on('message', (message: ChildRequest) => {
+  if (message.op === 'memory') {
+    const rssBytes = process.memoryUsage.rss();
+    // What is still referenced once garbage is gone (started with --expose-gc): comparable between readings.
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    reply({ op: 'memory', rssBytes, rssAfterGcBytes: after.rss, heapUsedBytes: after.heapUsed });
+  }
+  else if (message.op === 'crash-worker') {
+    crashEncoderWorker(bot.ctx.recommender.engine().encoders, 'now');
+    reply({ op: 'crash-worker' });
+  }
+});
+process.once('SIGTERM', () => {
+  void bot.stop().then(() => process.exit(0));
+});
+reply({ op: 'ready', readyMs: bot.readyMs });
