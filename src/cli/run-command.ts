@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { isUserError } from '../errors.ts';
+import { presentError } from '../app/present-error.ts';
 
 export interface CommandIo {
   out(text: string): void;
@@ -20,18 +19,14 @@ export async function runCommand(name: string, fn: () => Promise<number | void>,
   try {
     return (await fn()) ?? 0;
   } catch (err) {
-    if (isUserError(err)) {
-      io.err(`${name}: ${err.full}`);
+    const presented = presentError(err);
+    if (presented.kind === 'user') {
+      io.err(`${name}: ${presented.text}`);
       return 2;
     }
-    // node:util parseArgs: unknown or malformed options are the user's to fix.
-    if (/^ERR_PARSE_ARGS_/.test((err as NodeJS.ErrnoException).code ?? '')) {
-      io.err(`${name}: ${(err as Error).message} (see --help)`);
-      return 2;
-    }
-    const ref = randomBytes(3).toString('hex');
+    // A terminal is the log here: the error's first line, the stack on request.
     const e = err instanceof Error ? err : new Error(String(err));
-    io.err(`${name}: unexpected error (ref ${ref}): ${e.message.split('\n')[0]}`);
+    io.err(`${name}: unexpected error (ref ${presented.ref}): ${e.message.split('\n')[0]}`);
     if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')) io.err(e.stack ?? '');
     else io.err('Run again with LOG_LEVEL=debug for details.');
     return 1;

@@ -1,7 +1,7 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Config } from '../config.ts';
 import { hideBotPaths } from '../discord/host-paths.ts';
-import { errorRef } from '../discord/reply-error.ts';
+import { errorRef } from '../app/present-error.ts';
 import { escapeText } from '../discord/result-embed.ts';
 import { UserError, isUserError } from '../errors.ts';
 import type { EncoderHealth } from '../retrieval/encoders/encoder-set.ts';

@@ -2,8 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { prepareQuery, runQuery } from '../commands/recommend-query.ts';
 import type { BotContext } from '../context.ts';
-import { isUserError } from '../errors.ts';
-import { errorRef } from './reply-error.ts';
+import { presentError } from '../app/present-error.ts';
 import { renderPageText } from './result-text.ts';
 import { clampPage, pageCount, type ResultView } from './result-view.ts';
 
@@ -52,12 +51,8 @@ export async function runConsole(ctx: BotContext, io: { input: Readable; output:
           write(renderPageText(view, page));
           if (pageCount(view) > 1) write('(n: next page)');
         } catch (err) {
-          if (isUserError(err)) write(`⚠️ ${err.full}`);
-          else {
-            const ref = errorRef();
-            ctx.logger.error({ err, ref }, `console query failed (ref ${ref})`);
-            write(`Something went wrong (ref ${ref}).`);
-          }
+          const presented = presentError(err, (ref) => ctx.logger.error({ err, ref }, `console query failed (ref ${ref})`));
+          write(presented.kind === 'user' ? `⚠️ ${presented.text}` : presented.text);
         }
       }
       io.output.write('> ');

@@ -1,17 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { type PresentedError, presentError } from '../app/present-error.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-/** A short reference that ties a "something went wrong" reply to its log line. */
-export function errorRef(): string {
-  return randomBytes(3).toString('hex');
-}
-
-/** The text a person sees for an error: what to do for their own mistakes, a reference otherwise. Pure. */
-export function errorReply(err: unknown, ref: string): string {
-  if (isUserError(err)) return `⚠️ ${err.full}`.slice(0, 2000);
-  return `Something went wrong (ref ${ref}). Please try again in a moment.`;
+/** The reply text for a presented error (within a message's 2,000 characters). Pure. */
+export function errorReply(presented: PresentedError): string {
+  if (presented.kind === 'user') return `⚠️ ${presented.text}`.slice(0, 2000);
+  return `${presented.text} Please try again in a moment.`;
 }
 
 /**
@@ -26,11 +21,11 @@ export async function replyWithError(
   what: string,
   hidePaths: (text: string) => string,
 ): Promise<void> {
-  const ref = errorRef();
   if (isUserError(err)) logger.info({ what, user: interaction.user.id, problem: err.message }, 'user error');
-  else logger.error({ err, ref, what, user: interaction.user.id }, `${what} failed (ref ${ref})`);
+  const presented = presentError(err, (ref) => logger.error({ err, ref, what, user: interaction.user.id }, `${what} failed (ref ${ref})`));
+  const ref = presented.kind === 'unexpected' ? presented.ref : undefined;
   // Messages written for the CLI may name files by absolute path; replies name them relatively.
-  const content = hidePaths(errorReply(err, ref));
+  const content = hidePaths(errorReply(presented));
   try {
     if (!interaction.deferred && !interaction.replied) {
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });

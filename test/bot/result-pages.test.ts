@@ -6,6 +6,7 @@ import { reloadSummary } from '../../src/commands/reload.ts';
 import { EMBED_LIMITS, embedLength, fairCaps, fitEmbed, truncate } from '../../src/discord/embed-limits.ts';
 import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from '../../src/discord/pagination.ts';
 import { errorReply } from '../../src/discord/reply-error.ts';
+import { presentError } from '../../src/app/present-error.ts';
 import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/result-embed.ts';
 import { renderPageText } from '../../src/discord/result-text.ts';
 import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/discord/result-view.ts';
@@ -347,10 +348,14 @@ describe('small pure helpers', () => {
     expect(resolveAudioRoot(undefined, { dir: '/data/idx', audioRoot: null })).toBeNull();
   });
 
-  it('errorReply: what to do for user errors, only a reference otherwise', () => {
-    expect(errorReply(new UserError('Bad thing.', 'Do this.'), 'abc123')).toBe('⚠️ Bad thing. Do this.');
-    const unexpected = errorReply(new Error('secret internals at /srv/x'), 'abc123');
-    expect(unexpected).toBe('Something went wrong (ref abc123). Please try again in a moment.');
+  it('presentError + errorReply: what to do for user errors, only a reference otherwise (logged with the error)', () => {
+    expect(errorReply(presentError(new UserError('Bad thing.', 'Do this.')))).toBe('⚠️ Bad thing. Do this.');
+    const logged: [string, unknown][] = [];
+    const internal = new Error('secret internals at /srv/x');
+    const presented = presentError(internal, (ref, err) => logged.push([ref, err]));
+    expect(presented).toMatchObject({ kind: 'unexpected', ref: expect.stringMatching(/^[0-9a-f]{6}$/) });
+    expect(logged).toEqual([[(presented as { ref: string }).ref, internal]]);
+    expect(errorReply(presented)).toBe(`Something went wrong (ref ${(presented as { ref: string }).ref}). Please try again in a moment.`);
   });
 
   it('reloadSummary', () => {
