@@ -8,9 +8,10 @@ import dotenv from 'dotenv';
 import pino from 'pino';
 import { botCommands, commandsByName } from './commands/index.ts';
 import { type Config, loadConfig } from './config.ts';
-import { type BotContext, closeContext, createContext } from './context.ts';
+import { type BotContext, closeBotContext, createBotContext } from './discord/bot-context.ts';
+import { closeAppServices, openAppServices } from './app/services.ts';
 import { createClient } from './discord/client.ts';
-import { runConsole, setupHelp } from './discord/console-mode.ts';
+import { runConsole, setupHelp } from './console/console-mode.ts';
 import { attachHandlers } from './discord/interaction-router.ts';
 import { shardLoginProblem } from './discord/shards.ts';
 import { isUserError } from './errors.ts';
@@ -45,7 +46,7 @@ function logClientEvents(client: Client, logger: Logger, stopping: () => boolean
 export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
   if (!config.discord.token) throw new Error('startBot needs DISCORD_TOKEN');
   const t0 = performance.now();
-  const ctx = await createContext(config, logger);
+  const ctx = await createBotContext(config, logger);
   const s = ctx.recommender.status();
   logger.info(
     { index: s.name, version: s.version, tracks: s.tracks, mode: s.mode, firstStage: s.firstStage, models: s.models, cache: ctx.cache.label, ms: Math.round(performance.now() - t0) },
@@ -61,7 +62,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     await ready;
   } catch (err) {
     await client.destroy();
-    await closeContext(ctx);
+    await closeBotContext(ctx);
     throw err;
   }
   const live = client as Client<true>;
@@ -76,7 +77,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     stop: () =>
       (stopping ??= (async () => {
         await client.destroy();
-        await closeContext(ctx);
+        await closeBotContext(ctx);
         logger.info('bot stopped');
       })()),
   };
@@ -90,11 +91,11 @@ async function consoleMain(config: Config): Promise<void> {
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
   const logger = createLogger({ level, format: config.logFormat, nodeEnv: config.nodeEnv, destination: pino.destination(2) });
   process.stdout.write('\nLoading the models…\n');
-  const ctx = await createContext(config, logger);
+  const ctx = await openAppServices(config, logger);
   try {
     await runConsole(ctx, { input: process.stdin, output: process.stdout });
   } finally {
-    await closeContext(ctx);
+    await closeAppServices(ctx);
   }
 }
 

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { openCacheBackend } from '../cache/cache-backend.ts';
 import { catalogVocabulary } from '../catalog/filters.ts';
-import { prepareQuery, runQuery } from '../commands/recommend-query.ts';
+import { prepareQuery, runQuery } from '../app/recommend-query.ts';
 import { type Config } from '../config.ts';
-import { CACHE_NAMESPACES, type BotContext, type CachedResults } from '../context.ts';
+import { type AppServices, type CachedResults, RESULTS_NAMESPACE } from '../app/services.ts';
 import { createLogger } from '../logger.ts';
 import { row } from '../retrieval/matrix.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
@@ -57,7 +57,7 @@ export interface ServingBench {
   peakRssMb: number;
 }
 
-type ServingContext = Pick<BotContext, 'config' | 'recommender' | 'results' | 'logger' | 'vocabulary'>;
+type ServingContext = Pick<AppServices, 'config' | 'recommender' | 'results' | 'logger' | 'vocabulary'>;
 
 /** Times each stage alone, with the serving engine's own encoders and index. */
 async function stageTimings(service: RecommenderService, config: Config, prompts: readonly string[]) {
@@ -142,7 +142,7 @@ export async function benchServing(config: Config, o: ServingBenchOptions): Prom
         config,
         logger,
         recommender,
-        results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),
+        results: cache.namespace<CachedResults>(RESULTS_NAMESPACE),
         vocabulary: () => vocabulary,
       };
       const levels = o.concurrency.length;

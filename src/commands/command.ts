@@ -3,7 +3,7 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { BotContext } from '../context.ts';
+import type { BotContext } from '../discord/bot-context.ts';
 
 /** One slash command: its definition (deployed as is) and its handlers. Files export one, checked with `satisfies Command`. */
 export interface Command {

@@ -2,10 +2,10 @@ import { AttachmentBuilder, PermissionFlagsBits, SlashCommandBuilder, type Messa
 import { TAG_CATEGORIES, type TagCategory } from '../catalog/track.ts';
 import type { Logger } from '../logger.ts';
 import { PAGE_EMOJI, pageMessage, type PageState } from '../discord/pagination.ts';
-import { pageCount } from '../discord/result-view.ts';
+import { pageCount } from '../app/result-view.ts';
 import { suggestTags } from '../discord/tag-suggestions.ts';
 import type { Command } from './command.ts';
-import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from './recommend-query.ts';
+import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from '../app/recommend-query.ts';
 
 /** The definition; the prompt's max_length lets Discord itself stop overlong prompts (MAX_PROMPT_CHARS, under Discord's 6000). */
 function definition(maxPromptChars: number) {

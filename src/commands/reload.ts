@@ -1,6 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Config } from '../config.ts';
-import { hideBotPaths } from '../discord/host-paths.ts';
+import { hideBotPaths } from '../app/host-paths.ts';
 import { errorRef } from '../app/present-error.ts';
 import { escapeText } from '../discord/result-embed.ts';
 import { UserError, isUserError } from '../errors.ts';

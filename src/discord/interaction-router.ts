@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command } from '../commands/command.ts';
-import type { BotContext } from '../context.ts';
-import { hideBotPaths } from './host-paths.ts';
+import type { BotContext } from './bot-context.ts';
+import { hideBotPaths } from '../app/host-paths.ts';
 import { operatorsOnly } from './operators.ts';
 import { onPageButton, onPageReaction } from './page-turns.ts';
 import { PAGE_BUTTON_PREFIX } from './pagination.ts';

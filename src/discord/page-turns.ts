@@ -1,5 +1,5 @@
 import { MessageFlags, type ButtonInteraction, type Client, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import type { BotContext } from '../context.ts';
+import type { BotContext } from './bot-context.ts';
 import { pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './pagination.ts';
 
 export const EXPIRED_TEXT = 'These results have expired. Run /recommend again for a fresh list.';

@@ -2,7 +2,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { SafeCache } from '../cache/safe-cache.ts';
 import { LruMap } from '../cache/lru-map.ts';
 import { renderPageEmbed } from './result-embed.ts';
-import { clampPage, pageCount, type ResultView } from './result-view.ts';
+import { clampPage, pageCount, type ResultView } from '../app/result-view.ts';
 
 /**
  * Result pages of one /recommend message: who may turn them, which page shows, and the results.

@@ -2,7 +2,7 @@ import { escapeMarkdown, type APIEmbed, type APIEmbedField } from 'discord.js';
 import { formatDuration } from '../catalog/filters.ts';
 import { stripInvisible } from '../util/invisible-chars.ts';
 import { EMBED_LIMITS, fitEmbed, truncate } from './embed-limits.ts';
-import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine, type TrackEntry } from './result-view.ts';
+import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine, type TrackEntry } from '../app/result-view.ts';
 
 export const EMBED_COLOR = 0x1db954;
 const TITLE = '🎧 Tracks for your prompt';

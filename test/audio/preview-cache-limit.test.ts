@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evictLeastRecentlyUsed } from '../../src/audio/preview-cache-limit.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createPreviewProvider, type PreviewOutcome } from '../../src/discord/track-preview.ts';
+import { createPreviewProvider, type PreviewOutcome } from '../../src/app/track-preview.ts';
 import { createLogger } from '../../src/logger.ts';
 import { LogCapture, REPO } from '../bot/helpers/fixtures.ts';
 import { tempDir, writeTone } from './fixtures.ts';

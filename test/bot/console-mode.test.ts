@@ -3,23 +3,23 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { closeContext, createContext, type BotContext } from '../../src/context.ts';
-import { runConsole, setupHelp } from '../../src/discord/console-mode.ts';
+import { type AppServices, closeAppServices, openAppServices } from '../../src/app/services.ts';
+import { runConsole, setupHelp } from '../../src/console/console-mode.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildTestIndex, catalogTracks, LogCapture, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let ctx: BotContext;
+let ctx: AppServices;
 
 beforeAll(async () => {
   tmp = await tempDir('bot-console');
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(12) });
   const config = loadConfig({ MODELS_DIR, EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'), INDEX_NAME: 'main', ORT_THREADS: '1' }, REPO);
-  ctx = await createContext(config, createLogger({ level: 'warn', format: 'json', destination: new LogCapture() }));
+  ctx = await openAppServices(config, createLogger({ level: 'warn', format: 'json', destination: new LogCapture() }));
 });
 
 afterAll(async () => {
-  if (ctx) await closeContext(ctx);
+  if (ctx) await closeAppServices(ctx);
   await tmp?.cleanup();
 });
 

@@ -8,10 +8,10 @@ import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type 
 import { errorReply } from '../../src/discord/reply-error.ts';
 import { presentError } from '../../src/app/present-error.ts';
 import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/result-embed.ts';
-import { renderPageText } from '../../src/discord/result-text.ts';
-import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/discord/result-view.ts';
+import { renderPageText } from '../../src/console/result-text.ts';
+import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/app/result-view.ts';
 import { suggestTags } from '../../src/discord/tag-suggestions.ts';
-import { previewNote } from '../../src/discord/track-preview.ts';
+import { previewNote } from '../../src/app/track-preview.ts';
 import { resolveAudioRoot } from '../../src/audio/recorded-audio-root.ts';
 import { UserError } from '../../src/errors.ts';
 import { normalizePrompt } from '../../src/retrieval/prompt.ts';

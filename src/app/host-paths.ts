@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
-import type { BotContext } from '../context.ts';
+import type { AppServices } from './services.ts';
 
 /** A folder of the bot's machine and what replies call it; files under it are shown relative to it. */
 export interface PathAlias {
@@ -45,7 +45,7 @@ export function hideHostPaths(text: string, aliases: readonly PathAlias[]): stri
 }
 
 /** The bot's folders as replies name them: EMBEDDINGS_DIR, MODELS_DIR, the serving audio folder, the preview cache. */
-export function botPathAliases(ctx: Pick<BotContext, 'config' | 'recommender'>): PathAlias[] {
+export function botPathAliases(ctx: Pick<AppServices, 'config' | 'recommender'>): PathAlias[] {
   const { config } = ctx;
   const serving = ctx.recommender.status();
   const audio = resolveAudioRoot(config.audio.root, { dir: serving.dir, audioRoot: serving.manifest.audioRoot });
@@ -58,6 +58,6 @@ export function botPathAliases(ctx: Pick<BotContext, 'config' | 'recommender'>):
 }
 
 /** `text` as the bot may say it on Discord: see hideHostPaths and botPathAliases. */
-export function hideBotPaths(ctx: Pick<BotContext, 'config' | 'recommender'>, text: string): string {
+export function hideBotPaths(ctx: Pick<AppServices, 'config' | 'recommender'>, text: string): string {
   return hideHostPaths(text, botPathAliases(ctx));
 }

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { describeFilter, isEmptyFilter, matchesFilter, parseTrackFilter, type TrackFilter } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
 import { resultCacheKey } from '../cache/result-key.ts';
-import type { BotContext, CachedResults } from '../context.ts';
-import { keptResults, toEntry, type ResultView } from '../discord/result-view.ts';
+import type { AppServices, CachedResults } from './services.ts';
+import { keptResults, toEntry, type ResultView } from './result-view.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
 import { describeUnderstood } from '../retrieval/recommender.ts';
 
@@ -39,7 +39,7 @@ export interface QueryOutcome {
  * Checks the input (prompt, count, filters against the catalog's tags) without touching the
  * models: a UserError here reaches the person before anything slow starts.
  */
-export function prepareQuery(ctx: Pick<BotContext, 'config' | 'recommender' | 'vocabulary'>, input: RecommendInput): PreparedQuery {
+export function prepareQuery(ctx: Pick<AppServices, 'config' | 'recommender' | 'vocabulary'>, input: RecommendInput): PreparedQuery {
   const prompt = normalizePrompt(input.prompt, ctx.config.retrieval.maxPromptChars);
   const count = Math.min(MAX_COUNT, Math.max(1, Math.floor(input.count ?? DEFAULT_COUNT)));
   const filter = parseTrackFilter(
@@ -53,7 +53,7 @@ export function prepareQuery(ctx: Pick<BotContext, 'config' | 'recommender' | 'v
 }
 
 /** Runs a prepared query: from the result cache when there, else the recommender (then cached). */
-export async function runQuery(ctx: Pick<BotContext, 'recommender' | 'results' | 'logger'>, q: PreparedQuery): Promise<QueryOutcome> {
+export async function runQuery(ctx: Pick<AppServices, 'recommender' | 'results' | 'logger'>, q: PreparedQuery): Promise<QueryOutcome> {
   const t0 = performance.now();
   let cached = true;
   let hit = await ctx.results.get(q.key);

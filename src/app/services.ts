@@ -1,16 +1,14 @@
-import { checkRecordedAudioRoot } from './audio/recorded-audio-root.ts';
-import { openCacheBackend, type CacheBackend } from './cache/cache-backend.ts';
-import type { SafeCache } from './cache/safe-cache.ts';
-import { catalogVocabulary, type TagVocabulary } from './catalog/filters.ts';
-import type { Track } from './catalog/track.ts';
-import { type Config, modelRuntime } from './config.ts';
-import { Operators } from './discord/operators.ts';
-import { PageStore, type PageState } from './discord/pagination.ts';
-import { createPreviewProvider, type PreviewProvider } from './discord/track-preview.ts';
-import type { Logger } from './logger.ts';
-import type { Recommendation, RetrievalMode } from './retrieval/recommender.ts';
-import { startEncoderWorker } from './retrieval/encoders/worker/worker-encoders.ts';
-import { openRecommender, type RecommenderService } from './retrieval/recommender-service.ts';
+import { checkRecordedAudioRoot } from '../audio/recorded-audio-root.ts';
+import { openCacheBackend, type CacheBackend } from '../cache/cache-backend.ts';
+import type { SafeCache } from '../cache/safe-cache.ts';
+import { catalogVocabulary, type TagVocabulary } from '../catalog/filters.ts';
+import type { Track } from '../catalog/track.ts';
+import { type Config, modelRuntime } from '../config.ts';
+import { createPreviewProvider, type PreviewProvider } from './track-preview.ts';
+import type { Logger } from '../logger.ts';
+import type { Recommendation, RetrievalMode } from '../retrieval/recommender.ts';
+import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
+import { openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
 
 /** A query's results as the result cache keeps them. */
 export interface CachedResults {
@@ -25,27 +23,25 @@ export interface CachedResults {
 }
 
 /**
- * Everything commands use, built once at start-up and passed explicitly (no module singletons):
- * tests and the console mode build their own.
+ * The services every front end's use cases run on (the bot, the console, the bench), built once
+ * and passed explicitly (no module singletons): tests build their own.
  */
-export interface BotContext {
+export interface AppServices {
   config: Config;
   logger: Logger;
   recommender: RecommenderService;
   cache: CacheBackend;
   results: SafeCache<CachedResults>;
-  pages: PageStore;
   previews: PreviewProvider;
-  /** Who may run operator commands (BOT_ADMIN_IDS now; the application's owner once the bot has logged in). */
-  operators: Operators;
   /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
   vocabulary(): TagVocabulary;
 }
 
-export const CACHE_NAMESPACES = { results: 'cratedigger:results', pages: 'cratedigger:pages' } as const;
+/** Where results live in the cache (shared by every process on one Redis). */
+export const RESULTS_NAMESPACE = 'cratedigger:results';
 
 /** Opens the index with warm models (they have embedded once in the worker) and the cache. */
-export async function createContext(config: Config, logger: Logger): Promise<BotContext> {
+export async function openAppServices(config: Config, logger: Logger): Promise<AppServices> {
   const cache = await openCacheBackend(config.cache, logger);
   let recommender: RecommenderService;
   try {
@@ -89,15 +85,13 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
     vocabulary,
     recommender,
     cache,
-    results: cache.namespace<CachedResults>(CACHE_NAMESPACES.results),
-    pages: new PageStore(cache.namespace<PageState>(CACHE_NAMESPACES.pages), config.cache.ttlMs),
+    results: cache.namespace<CachedResults>(RESULTS_NAMESPACE),
     previews,
-    operators: new Operators(config.discord.adminIds),
   };
 }
 
-/** Closes what createContext opened; each part is closed even when another fails. */
-export async function closeContext(ctx: BotContext): Promise<void> {
+/** Closes what openAppServices opened; each part is closed even when another fails. */
+export async function closeAppServices(ctx: AppServices): Promise<void> {
   const results = await Promise.allSettled([ctx.recommender.close(), ctx.cache.close()]);
   for (const r of results) if (r.status === 'rejected') ctx.logger.warn({ err: r.reason }, 'error while closing');
 }

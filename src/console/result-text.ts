@@ -1,6 +1,6 @@
 import { formatDuration } from '../catalog/filters.ts';
-import { truncate } from './embed-limits.ts';
-import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine } from './result-view.ts';
+import { truncate } from '../discord/embed-limits.ts';
+import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusLine } from '../app/result-view.ts';
 
 /** One page of results as plain text (the console stand-in for the embed). Pure. */
 export function renderPageText(view: ResultView, page: number): string {

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { prepareQuery, runQuery } from '../commands/recommend-query.ts';
-import type { BotContext } from '../context.ts';
+import { prepareQuery, runQuery } from '../app/recommend-query.ts';
+import type { AppServices } from '../app/services.ts';
 import { presentError } from '../app/present-error.ts';
 import { renderPageText } from './result-text.ts';
-import { clampPage, pageCount, type ResultView } from './result-view.ts';
+import { clampPage, pageCount, type ResultView } from '../app/result-view.ts';
 
 /** What `npm start` says without a token: one paragraph naming the variables and the README section. */
 export function setupHelp(): string {
@@ -24,7 +24,7 @@ export const CONSOLE_HELP =
  * A prompt loop in the terminal that renders the same result pages as the bot, so a newcomer
  * sees the main job work without Discord. Resolves when the person quits or input ends.
  */
-export async function runConsole(ctx: BotContext, io: { input: Readable; output: Writable }): Promise<void> {
+export async function runConsole(ctx: AppServices, io: { input: Readable; output: Writable }): Promise<void> {
   const write = (text: string) => io.output.write(`${text}\n`);
   const status = ctx.recommender.status();
   write(`Index "${status.name}": ${status.tracks} tracks, ${status.mode}, first stage ${status.firstStage}. ${CONSOLE_HELP}`);
