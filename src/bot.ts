@@ -13,6 +13,7 @@ import { closeAppServices, openAppServices } from './app/services.ts';
 import { createClient } from './discord/client.ts';
 import { runConsole, setupHelp } from './console/console-mode.ts';
 import { attachHandlers } from './discord/interaction-router.ts';
+import { botComponents } from './discord/components.ts';
 import { shardLoginProblem } from './discord/shards.ts';
 import { isUserError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -55,7 +56,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const client = createClient(config);
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
-  attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)));
+  attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)), botComponents());
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.discord.token);

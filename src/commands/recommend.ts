@@ -1,8 +1,7 @@
-import { AttachmentBuilder, PermissionFlagsBits, SlashCommandBuilder, type Message } from 'discord.js';
+import { AttachmentBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { TAG_CATEGORIES, type TagCategory } from '../catalog/track.ts';
-import type { Logger } from '../logger.ts';
-import { PAGE_EMOJI, pageMessage, type PageState } from '../discord/pagination.ts';
-import { pageCount } from '../app/result-view.ts';
+import { pageMessage, type PageState } from '../discord/paged-results/page-model.ts';
+import { publishPages } from '../discord/paged-results/page-handlers.ts';
 import { suggestTags } from '../discord/tag-suggestions.ts';
 import type { Command } from './command.ts';
 import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from '../app/recommend-query.ts';
@@ -30,16 +29,6 @@ function definition(maxPromptChars: number) {
     .addStringOption((o) => o.setName('max_duration').setDescription('Longest track, e.g. 3:30 or 240'));
 }
 
-/** ◀️ ▶️ under a message with several pages; without Add Reactions the buttons still page. */
-async function addPageReactions(message: Message, logger: Logger): Promise<void> {
-  try {
-    await message.react(PAGE_EMOJI.prev);
-    await message.react(PAGE_EMOJI.next);
-  } catch (err) {
-    logger.debug({ err, messageId: message.id }, 'could not add page reactions');
-  }
-}
-
 const handlers = {
   async execute(interaction, ctx) {
     // Validated before deferring: mistakes get an immediate private answer.
@@ -63,10 +52,7 @@ const handlers = {
     };
     const files = preview?.kind === 'clip' ? [new AttachmentBuilder(preview.file, { name: preview.filename })] : [];
     const message = await interaction.editReply({ ...pageMessage(state), files });
-    if (pageCount(state.view) > 1) {
-      await ctx.pages.save(message.id, state);
-      await addPageReactions(message, ctx.logger);
-    }
+    await publishPages(message, state, ctx);
   },
   async autocomplete(interaction, ctx) {
     const focused = interaction.options.getFocused(true);

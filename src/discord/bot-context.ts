@@ -2,7 +2,8 @@ import { type AppServices, closeAppServices, openAppServices } from '../app/serv
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { Operators } from './operators.ts';
-import { PageStore, type PageState } from './pagination.ts';
+import type { PageState } from './paged-results/page-model.ts';
+import { PageStore } from './paged-results/page-store.ts';
 
 /** What the bot's commands and components use: the application's services, result pages, operators. */
 export interface BotContext extends AppServices {

@@ -4,12 +4,12 @@ import type { Command } from '../commands/command.ts';
 import type { BotContext } from './bot-context.ts';
 import { hideBotPaths } from '../app/host-paths.ts';
 import { operatorsOnly } from './operators.ts';
-import { onPageButton, onPageReaction } from './page-turns.ts';
-import { PAGE_BUTTON_PREFIX } from './pagination.ts';
+import type { ComponentHandler } from './component-handler.ts';
+import { onPageReaction } from './paged-results/page-handlers.ts';
 import { replyWithError } from './reply-error.ts';
 
 /** Routes every interaction to its command or component handler; errors go to the one error reply. */
-export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<string, Command>) {
+export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<string, Command>, components: readonly ComponentHandler[]) {
   const hidePaths = (text: string) => hideBotPaths(ctx, text);
   return async (interaction: Interaction): Promise<void> => {
     if (interaction.isChatInputCommand()) {
@@ -37,19 +37,21 @@ export function createInteractionHandler(ctx: BotContext, commands: ReadonlyMap<
       } catch (err) {
         ctx.logger.debug({ err, command: interaction.commandName }, 'autocomplete failed');
       }
-    } else if (interaction.isButton() && interaction.customId.startsWith(PAGE_BUTTON_PREFIX)) {
+    } else if (interaction.isMessageComponent()) {
+      const handler = components.find((h) => interaction.customId.startsWith(h.prefix));
+      if (!handler) return;
       try {
-        await onPageButton(interaction, ctx);
+        await handler.handle(interaction, ctx);
       } catch (err) {
-        await replyWithError(interaction, err, ctx.logger, 'page button', hidePaths);
+        await replyWithError(interaction, err, ctx.logger, handler.what, hidePaths);
       }
     }
   };
 }
 
 /** Wires the client's events to the handlers. Handler failures are logged; they never reach the event loop. */
-export function attachHandlers(client: Client, ctx: BotContext, commands: ReadonlyMap<string, Command>): void {
-  const onInteraction = createInteractionHandler(ctx, commands);
+export function attachHandlers(client: Client, ctx: BotContext, commands: ReadonlyMap<string, Command>, components: readonly ComponentHandler[]): void {
+  const onInteraction = createInteractionHandler(ctx, commands, components);
   client.on(Events.InteractionCreate, (interaction) => {
     onInteraction(interaction).catch((err: unknown) => ctx.logger.error({ err }, 'interaction handler crashed'));
   });

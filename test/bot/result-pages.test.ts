@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { botCommands } from '../../src/commands/index.ts';
 import { reloadSummary } from '../../src/commands/reload.ts';
 import { EMBED_LIMITS, embedLength, fairCaps, fitEmbed, truncate } from '../../src/discord/embed-limits.ts';
-import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from '../../src/discord/pagination.ts';
+import { pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from '../../src/discord/paged-results/page-model.ts';
 import { errorReply } from '../../src/discord/reply-error.ts';
 import { presentError } from '../../src/app/present-error.ts';
 import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/result-embed.ts';

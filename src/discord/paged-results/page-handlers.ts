@@ -1,16 +1,42 @@
-import { MessageFlags, type ButtonInteraction, type Client, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import type { BotContext } from './bot-context.ts';
-import { pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './pagination.ts';
+import { MessageFlags, type Client, type Message, type MessageComponentInteraction, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
+import type { ComponentHandler } from '../component-handler.ts';
+import type { Logger } from '../../logger.ts';
+import type { BotContext } from '../bot-context.ts';
+import { pageCount } from '../../app/result-view.ts';
+import { PAGE_BUTTON_PREFIX, PAGE_EMOJI, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './page-model.ts';
 
 export const EXPIRED_TEXT = 'These results have expired. Run /recommend again for a fresh list.';
 export const strangerText = (requesterId: string) =>
   `Only <@${requesterId}> can turn these pages. Run /recommend to get a list of your own.`;
 
 /**
+ * A results message becomes pageable: its state is saved under the message id (so turns work
+ * in any process and after a restart) and ◀️ ▶️ reactions are added. Nothing for a single page.
+ */
+export async function publishPages(message: Message, state: PageState, ctx: Pick<BotContext, 'pages' | 'logger'>): Promise<void> {
+  if (pageCount(state.view) <= 1) return;
+  await ctx.pages.save(message.id, state);
+  await addPageReactions(message, ctx.logger);
+}
+
+/** ◀️ ▶️ under a message with several pages; without Add Reactions the buttons still page. */
+async function addPageReactions(message: Message, logger: Logger): Promise<void> {
+  try {
+    await message.react(PAGE_EMOJI.prev);
+    await message.react(PAGE_EMOJI.next);
+  } catch (err) {
+    logger.debug({ err, messageId: message.id }, 'could not add page reactions');
+  }
+}
+
+/** The page buttons, for the router's component list. */
+export const pageButtons: ComponentHandler = { prefix: PAGE_BUTTON_PREFIX, what: 'page button', handle: onPageButton };
+
+/**
  * A page button: the requester's press turns the page (the message is updated in place);
  * anyone else gets a polite private no.
  */
-export async function onPageButton(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
+export async function onPageButton(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   const turn = turnOfButton(interaction.customId);
   if (!turn) return;
   const messageId = interaction.message.id;

@@ -1,0 +1,7 @@
+import type { ComponentHandler } from './component-handler.ts';
+import { pageButtons } from './paged-results/page-handlers.ts';
+
+/** Every message-component handler the bot serves (their custom-id prefixes must not overlap). */
+export function botComponents(): readonly ComponentHandler[] {
+  return [pageButtons];
+}
