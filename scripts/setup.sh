@@ -58,5 +58,5 @@ fi
 #    with other copies of the models (their fingerprints are in its manifest).
 force=""; [ "${1:-}" = "--force-index" ] && force="--force"
 npx tsx scripts/generate-models.ts --refresh >/dev/null
-npx tsx src/cli.ts build-default $force
+npx tsx src/main/cli.ts build-default $force
 say "ready"

@@ -10,6 +10,12 @@ export const processIo: CommandIo = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
+/** A user error may ask for another exit code (a download that cannot be made exits 1, not 2). */
+function exitCodeOf(err: unknown): number | undefined {
+  const code = (err as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
 /**
  * Runs one CLI command and turns its outcome into an exit code: 0 done; 2 the user's input was
  * wrong (one line saying what to do, no stack trace); 1 an unexpected failure (a reference, and
@@ -22,7 +28,7 @@ export async function runCommand(name: string, fn: () => Promise<number | void>,
     const presented = presentError(err);
     if (presented.kind === 'user') {
       io.err(`${name}: ${presented.text}`);
-      return 2;
+      return exitCodeOf(err) ?? 2;
     }
     // A terminal is the log here: the error's first line, the stack on request.
     const e = err instanceof Error ? err : new Error(String(err));

@@ -1,10 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { DiscordAPIError, HTTPError, REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
-import dotenv from 'dotenv';
-import { runCommand } from '../cli/run-command.ts';
 import { botCommands } from '../commands/index.ts';
 import type { Command } from '../commands/command.ts';
-import { type Config, loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 
 /** One bulk overwrite: globally (no guildId) or in one server. */
@@ -83,15 +80,4 @@ export function explainRestError(err: unknown): unknown {
     );
   }
   return err;
-}
-
-async function main(): Promise<number> {
-  dotenv.config({ quiet: true });
-  return runCommand('deploy-commands', async () => {
-    console.log(deploySummary(await deployCommands(loadConfig())));
-  });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main();
 }

@@ -1,5 +1,5 @@
 /**
- * The real bot (src/bot.ts, discord.js Client, worker-thread encoders, in-memory cache) against
+ * The real bot (src/discord/start-bot.ts, discord.js Client, worker-thread encoders, in-memory cache) against
  * the Discord emulator: commands, embeds, preview clips, paging, cache, reload, errors, faults.
  */
 import { DEFAULT_FIRST_STAGE } from '../../src/retrieval/scoring.ts';

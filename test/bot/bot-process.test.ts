@@ -1,8 +1,8 @@
 /**
- * The real entry points as processes: `tsx src/bot.ts` without a token (instructions, exit 0; in a
+ * The real entry points as processes: `tsx src/main/bot.ts` without a token (instructions, exit 0; in a
  * terminal, the console stand-in), with a token against the emulator (ready, answers, clean exit
  * on SIGTERM, no token in its output), with a refused token or bad settings (clear exit), and
- * `tsx src/discord/deploy-commands.ts`.
+ * `tsx src/main/deploy-commands.ts`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
 import { buildTestIndex, catalogTracks, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
 
-const DEPLOY = path.join(REPO, 'src', 'discord', 'deploy-commands.ts');
+const DEPLOY = path.join(REPO, 'src', 'main', 'deploy-commands.ts');
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;
@@ -84,7 +84,7 @@ describe('npm start without a token', () => {
   })();
 
   it.skipIf(!hasScript)('in a terminal, runs the console stand-in: pages with n/p, q quits', async () => {
-    // `script` gives the child a pseudo-terminal, so the real TTY check in src/bot.ts decides.
+    // `script` gives the child a pseudo-terminal, so the real TTY check in src/main/bot.ts decides.
     const command = `${TSX} ${BOT}`;
     const run = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO, env: env({}), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -1,6 +1,6 @@
 /**
  * Sharding with the real bot: one process running both shards Discord recommends (DISCORD_SHARD_COUNT=auto),
- * and two `tsx src/bot.ts` processes with one shard each (DISCORD_SHARD_COUNT=2, DISCORD_SHARD_IDS=0 / 1) sharing
+ * and two `tsx src/main/bot.ts` processes with one shard each (DISCORD_SHARD_COUNT=2, DISCORD_SHARD_IDS=0 / 1) sharing
  * one redis-server: each answers only its own servers, a result cached by one is a hit in the other,
  * and pages turn after the process that made them is stopped and started again.
  */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { demoAudioPath } from '../../src/audio/demo-audio.ts';
 import { demoDurationSec } from '../../src/audio/synth.ts';
 import { parseCatalog, serializeCatalog } from '../../src/catalog/catalog-file.ts';
-import { runCatalogCommand } from '../../src/catalog/catalog-command.ts';
+import { runCatalogCommand } from '../../src/cli/catalog-command.ts';
 import { DEMO_DEFAULT_TRACKS, STYLE_FAMILIES, generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../src/catalog/jamendo-vocabulary.ts';
 import { moodRole, tagPhrase } from '../../src/catalog/tag-words.ts';

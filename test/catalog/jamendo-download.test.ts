@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/catalog/catalog-file.ts';
-import { runCatalogCommand } from '../../src/catalog/catalog-command.ts';
+import { runCatalogCommand } from '../../src/cli/catalog-command.ts';
 import { JAMENDO_FILES } from '../../src/catalog/jamendo/download.ts';
 
 async function run(argv: string[]) {

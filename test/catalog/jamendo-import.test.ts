@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/catalog/catalog-file.ts';
-import { runCatalogCommand } from '../../src/catalog/catalog-command.ts';
+import { runCatalogCommand } from '../../src/cli/catalog-command.ts';
 import { forbidsDerivatives } from '../../src/catalog/track.ts';
 import type { Track } from '../../src/catalog/track.ts';
 

@@ -8,9 +8,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tsx src/cli.ts <args>` as a real child process, as `npm run <command>` would. */
+/** Runs `tsx src/main/cli.ts <args>` as a real child process, as `npm run <command>` would. */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
-  return runScript('src/cli.ts', args, env, timeoutMs);
+  return runScript('src/main/cli.ts', args, env, timeoutMs);
 }
 
 /** Runs a TypeScript entry of the repository (`tsx <script> <args>`) as a real child process. */

@@ -14,7 +14,7 @@ import { runCli } from '../helpers/run-cli.ts';
 import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts';
 
 /**
- * The audio index build as people run it: `tsx src/cli.ts index --audio-root …` in a child
+ * The audio index build as people run it: `tsx src/main/cli.ts index --audio-root …` in a child
  * process, stopped by Ctrl-C and by kill -9, resumed, and compared with a build never stopped.
  */
 
@@ -46,7 +46,7 @@ interface Running {
 
 /** Starts the CLI in its own process group, as a terminal would (Ctrl-C goes to the group). */
 function start(args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/main/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
  * worker-restart tests use). SIGTERM stops it cleanly.
  */
 import '../../src/util/openmp-env.ts'; // first: before faiss-node loads
-import { startBot } from '../../src/bot.ts';
+import { startBot } from '../../src/discord/start-bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { crashEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';

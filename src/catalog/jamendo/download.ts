@@ -21,6 +21,8 @@ export const JAMENDO_FILES = {
 /** A download that could not happen: a failure of the environment, not of the user's input. */
 export class DownloadError extends UserError {
   override name = 'DownloadError';
+  /** Not the person's input: the files could not be fetched (exit 1, like any failure). */
+  readonly exitCode = 1;
 }
 
 export interface DownloadOptions {

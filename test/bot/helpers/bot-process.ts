@@ -4,13 +4,13 @@ import path from 'node:path';
 import { REPO } from './fixtures.ts';
 
 export const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
-export const BOT_ENTRY = path.join(REPO, 'src', 'bot.ts');
+export const BOT_ENTRY = path.join(REPO, 'src', 'main', 'bot.ts');
 
 /** A log line of a bot process (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
 /**
- * A real process (by default `tsx src/bot.ts`, what `npm start` runs after set-up) with its output
+ * A real process (by default `tsx src/main/bot.ts`, what `npm start` runs after set-up) with its output
  * captured. `env` is the whole environment: nothing from the developer's shell leaks in.
  */
 export class BotProcess {

@@ -21,7 +21,7 @@ import { VectorIndex } from '../../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../../src/models/generated-ids.ts';
 import { loadConfig, type Config } from '../../../src/config.ts';
 import { createLogger, type Logger } from '../../../src/logger.ts';
-import { startBot, type RunningBot } from '../../../src/bot.ts';
+import { startBot, type RunningBot } from '../../../src/discord/start-bot.ts';
 import { botCommands } from '../../../src/commands/index.ts';
 import type { DiscordEmulator } from '../../discord-emulator/index.ts';
 
@@ -180,7 +180,7 @@ export interface TestBot {
   logger: Logger;
 }
 
-/** The real bot (src/bot.ts startBot) in this process, logging into a capture. */
+/** The real bot (src/discord/start-bot.ts startBot) in this process, logging into a capture. */
 export async function startTestBot(env: NodeJS.ProcessEnv): Promise<TestBot> {
   const config = loadConfig(env, REPO);
   const logs = new LogCapture();

@@ -2,27 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { writeCatalog } from './catalog-file.ts';
-import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_TRACKS, generateDemoCatalog } from './demo-catalog.ts';
-import { DownloadError, downloadJamendoFiles } from './jamendo/download.ts';
-import { importJamendoFiles } from './jamendo/import-files.ts';
-import type { JamendoPaths } from './jamendo/import-files.ts';
-import { formatImportSummary } from './jamendo/import-summary.ts';
+import { type CommandIo, processIo, runCommand } from './run-command.ts';
+import { writeCatalog } from '../catalog/catalog-file.ts';
+import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_TRACKS, generateDemoCatalog } from '../catalog/demo-catalog.ts';
+import { downloadJamendoFiles } from '../catalog/jamendo/download.ts';
+import { importJamendoFiles } from '../catalog/jamendo/import-files.ts';
+import type { JamendoPaths } from '../catalog/jamendo/import-files.ts';
+import { formatImportSummary } from '../catalog/jamendo/import-summary.ts';
 
 /**
  * `npm run catalog -- <jamendo|demo> …`: builds catalog files. Exit codes: 0 done,
  * 2 bad usage or input, 1 failure (download impossible, unexpected error).
  */
-
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const processIo: CommandIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 const USAGE = `Usage:
   npm run catalog -- jamendo --metadata <tsv|metadata_base.csv> [--metadata …] [--captions <captions.csv>]
@@ -37,34 +28,25 @@ jamendo   Import MTG-Jamendo metadata: autotagging TSVs (several subsets merge b
           cached in --dir, default .cache/mtg-jamendo).
 demo      Write the deterministic demo catalog (default ${DEMO_DEFAULT_TRACKS} tracks, seed ${DEMO_DEFAULT_SEED}).`;
 
-export async function runCatalogCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
-  try {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-      case 'jamendo':
-        return await runJamendo(rest, io);
-      case 'demo':
-        return await runDemo(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return sub === undefined ? 2 : 0;
-      default:
-        throw new UserError(`Unknown catalog command "${sub}".`, 'Use `jamendo` or `demo` (see --help).');
-    }
-  } catch (err) {
-    if (err instanceof UserError) {
-      io.err(`catalog: ${err.full}`);
-      return err instanceof DownloadError ? 1 : 2;
-    }
-    if (isParseArgsError(err)) {
-      io.err(`catalog: ${(err as Error).message}. See \`npm run catalog -- --help\`.`);
-      return 2;
-    }
-    io.err(`catalog: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
-    return 1;
+export function runCatalogCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+  return runCommand('catalog', () => catalogCommand(argv, io), io);
+}
+
+async function catalogCommand(argv: string[], io: CommandIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'jamendo':
+      return runJamendo(rest, io);
+    case 'demo':
+      return runDemo(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return sub === undefined ? 2 : 0;
+    default:
+      throw new UserError(`Unknown catalog command "${sub}".`, 'Use `jamendo` or `demo` (see --help).');
   }
 }
 
@@ -159,9 +141,4 @@ async function runDemo(args: string[], io: CommandIo): Promise<number> {
   await writeCatalog(out, tracks);
   io.out(`demo catalog: ${tracks.length} tracks (seed ${seed}) → ${values.out}`);
   return 0;
-}
-
-function isParseArgsError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
