@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { describeFilter, isEmptyFilter, matchesFilter, parseTrackFilter, type TrackFilter } from '../catalog/filters.ts';
+import { describeFilter, isEmptyFilter, matchesFilter, parseTrackFilter, type TagVocabulary, type TrackFilter } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
 import { resultCacheKey } from '../cache/result-key.ts';
 import type { AppServices, CachedResults } from './services.ts';
@@ -10,7 +10,7 @@ import { describeUnderstood } from '../retrieval/recommender.ts';
 export const DEFAULT_COUNT = 5;
 export const MAX_COUNT = 10;
 
-/** What a person asked for, as typed (slash command options or the console). */
+/** What a person asked for, as typed (slash command options, the console, the CLI). */
 export interface RecommendInput {
   prompt: string;
   count?: number | null;
@@ -18,6 +18,30 @@ export interface RecommendInput {
   genre?: string | null;
   instrument?: string | null;
   maxDuration?: string | null;
+}
+
+/** A checked prompt and filter, for any front end. */
+export interface CheckedQuery {
+  prompt: string;
+  filter: TrackFilter;
+  /** The filter as a track test for the recommender; undefined without a filter. */
+  accept: ((track: Track) => boolean) | undefined;
+}
+
+/**
+ * The checks every front end runs before anything slow (no model is needed): the prompt's
+ * length and content, the filter's tags against the serving catalog's, the duration's format.
+ * Each problem is a UserError saying what to do.
+ */
+export function checkQuery(input: Omit<RecommendInput, 'count'>, maxPromptChars: number, vocabulary: TagVocabulary): CheckedQuery {
+  const prompt = normalizePrompt(input.prompt, maxPromptChars);
+  const filter = parseTrackFilter({ mood: input.mood, genre: input.genre, instrument: input.instrument, maxDuration: input.maxDuration }, vocabulary);
+  return { prompt, filter, accept: acceptOf(filter) };
+}
+
+/** The filter as a track test for the recommender; undefined for no filter. */
+function acceptOf(filter: TrackFilter): ((track: Track) => boolean) | undefined {
+  return isEmptyFilter(filter) ? undefined : (t: Track) => matchesFilter(t, filter);
 }
 
 /** A validated query, ready to run. */
@@ -40,12 +64,8 @@ export interface QueryOutcome {
  * models: a UserError here reaches the person before anything slow starts.
  */
 export function prepareQuery(ctx: Pick<AppServices, 'config' | 'recommender' | 'vocabulary'>, input: RecommendInput): PreparedQuery {
-  const prompt = normalizePrompt(input.prompt, ctx.config.retrieval.maxPromptChars);
+  const { prompt, filter } = checkQuery(input, ctx.config.retrieval.maxPromptChars, ctx.vocabulary());
   const count = Math.min(MAX_COUNT, Math.max(1, Math.floor(input.count ?? DEFAULT_COUNT)));
-  const filter = parseTrackFilter(
-    { mood: input.mood, genre: input.genre, instrument: input.instrument, maxDuration: input.maxDuration },
-    ctx.vocabulary(),
-  );
   const kept = keptResults(count, ctx.config.bot.pages);
   const status = ctx.recommender.status();
   const key = resultCacheKey({ prompt, count, kept, filter, indexVersion: status.version, models: status.models });
@@ -59,7 +79,7 @@ export async function runQuery(ctx: Pick<AppServices, 'recommender' | 'results' 
   let hit = await ctx.results.get(q.key);
   if (hit?.v !== 1) {
     cached = false;
-    const accept = isEmptyFilter(q.filter) ? undefined : (t: Track) => matchesFilter(t, q.filter);
+    const accept = acceptOf(q.filter);
     const result = await ctx.recommender.recommend({ prompt: q.prompt, k: q.kept, ...(accept ? { accept } : {}) });
     hit = {
       v: 1,

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { catalogVocabulary, isEmptyFilter, matchesFilter, parseTrackFilter } from '../catalog/filters.ts';
+import { checkQuery } from '../app/recommend-query.ts';
+import { catalogVocabulary } from '../catalog/filters.ts';
+import { readIndexTracks } from '../retrieval/artifacts/load-index.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
 import { intOption } from './int-option.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
@@ -35,24 +37,21 @@ export async function recommendCommand(argv: string[], io: CommandIo = processIo
     return 0;
   }
   const config = loadConfig();
-  // Checked before any model loads: a bad prompt fails in milliseconds.
-  const prompt = normalizePrompt(positionals.join(' '), config.retrieval.maxPromptChars);
   const k = intOption('k', values.k, 1, MAX_K)!;
   const candidates = intOption('candidates', values.candidates, 1, 100_000) ?? config.retrieval.candidates;
+  // Checked as the bot checks them, before any model loads: a bad prompt or filter fails in
+  // milliseconds (the index's tracks are read for its tags; its embeddings and models are not).
+  const prompt = normalizePrompt(positionals.join(' '), config.retrieval.maxPromptChars);
+  const indexDir = resolveIndexDir(values.index, config);
+  const { accept } = checkQuery(
+    { prompt, mood: values.mood, genre: values.genre, instrument: values.instrument, maxDuration: values['max-duration'] },
+    config.retrieval.maxPromptChars,
+    catalogVocabulary(await readIndexTracks(indexDir)),
+  );
 
-  const service = await openRecommender({
-    indexDir: resolveIndexDir(values.index, config),
-    runtime: modelRuntime(config),
-    settings: config.retrieval,
-  });
+  const service = await openRecommender({ indexDir, runtime: modelRuntime(config), settings: config.retrieval });
   try {
-    const tracks = service.tracks();
-    const filter = parseTrackFilter(
-      { mood: values.mood, genre: values.genre, instrument: values.instrument, maxDuration: values['max-duration'] },
-      catalogVocabulary(tracks),
-    );
-    const accept = isEmptyFilter(filter) ? undefined : (t: (typeof tracks)[number]) => matchesFilter(t, filter);
-    const result = await service.recommend({ prompt, k, candidates, accept });
+    const result = await service.recommend({ prompt, k, candidates, ...(accept ? { accept } : {}) });
     io.out(values.json ? JSON.stringify(resultJson(result)) : formatResultTable(result));
   } finally {
     await service.close();

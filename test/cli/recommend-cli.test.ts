@@ -72,6 +72,14 @@ describe('npm run recommend', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('checks the prompt and filters before any model loads (as the bot does): a bad filter is reported even with no models', async () => {
+    const noModels = { ...env, MODELS_DIR: path.join(root, 'no-models') };
+    const r = await runCli(['recommend', 'calm', '--index', indexDir, '--genre', typo], noModels);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^recommend: Unknown genre "${typo}"`));
+    expect(r.stderr).not.toMatch(/missing config\.json/);
+  });
+
   it('a missing index names the path and the command that builds one', async () => {
     const r = await runCli(['recommend', 'calm', '--index', path.join(root, 'nope')], env);
     expect(r.code).toBe(2);

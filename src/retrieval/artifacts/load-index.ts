@@ -112,6 +112,29 @@ export async function readManifest(dir: string): Promise<IndexManifest> {
   return parseManifest(root, await readRequired(root, INDEX_FILES.manifest));
 }
 
+/**
+ * An index's tracks alone (manifest and tracks.csv, checked against each other), without its
+ * embeddings or models: enough to check a query's filters before anything slow loads.
+ */
+export async function readIndexTracks(dir: string): Promise<Track[]> {
+  const root = path.resolve(dir);
+  const manifest = await readManifest(root);
+  return readTracks(root, manifest.catalog.tracks);
+}
+
+async function readTracks(root: string, n: number): Promise<Track[]> {
+  const tracksFile = path.join(root, INDEX_FILES.tracks);
+  let tracks: Track[];
+  try {
+    tracks = parseCatalog((await readRequired(root, INDEX_FILES.tracks)).toString('utf8'), tracksFile);
+  } catch (err) {
+    if (err instanceof IndexError) throw err;
+    throw new IndexError(tracksFile, (err as Error).message);
+  }
+  if (tracks.length !== n) throw new IndexError(tracksFile, `${tracks.length} tracks, the manifest says ${n}`);
+  return tracks;
+}
+
 /** The index must have been built with the models that will embed its queries. */
 export function assertModelsMatch(manifest: IndexManifest, models: ModelDims, manifestFile: string): void {
   for (const [role, want] of Object.entries(models) as [keyof ModelDims, { id: string; dim: number }][]) {
@@ -139,15 +162,7 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
 
   assertModelsMatch(manifest, models, manifestFile);
 
-  const tracksFile = path.join(root, INDEX_FILES.tracks);
-  let tracks: Track[];
-  try {
-    tracks = parseCatalog((await readRequired(root, INDEX_FILES.tracks)).toString('utf8'), tracksFile);
-  } catch (err) {
-    if (err instanceof IndexError) throw err;
-    throw new IndexError(tracksFile, (err as Error).message);
-  }
-  if (tracks.length !== n) throw new IndexError(tracksFile, `${tracks.length} tracks, the manifest says ${n}`);
+  const tracks = await readTracks(root, n);
 
   const textDim = manifest.models.text.dim;
   const text = await readNpy(root, INDEX_FILES.textEmbeddings, '<f4', [n, textDim]);
