@@ -6,7 +6,7 @@ import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 import { definedOnly } from './util/defined-only.ts';
-import { refuseDiscordJsShardVariables, shardPlan, type ShardPlan } from './discord/shards.ts';
+import { refuseDiscordJsShardVariables, shardPlan, type ShardPlan } from './shard-plan.ts';
 import { FIRST_STAGES, type FirstStageScoring, FUSIONS } from './retrieval/scoring.ts';
 
 /** Real models used by index builds unless told otherwise (`npm run models:download` fetches them). */
