@@ -67,6 +67,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Bot
       cacheDir: config.audio.previewCacheDir,
       cacheMaxBytes: config.audio.previewCacheMaxBytes,
       excerptSec: config.audio.previewSeconds,
+      tools: config.audio.tools,
     },
     () => {
       const s = recommender.status();

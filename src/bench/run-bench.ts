@@ -103,7 +103,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
     };
     if (o.audio && models.clapId) {
       o.onProgress(`audio: ${models.clapId} audio tower on synthesized tracks`);
-      const a = await benchAudio({ runtime, clapModel: models.clapId, sbertModel: models.sbertId, split: true });
+      const a = await benchAudio({ runtime, tools: config.audio.tools, clapModel: models.clapId, sbertModel: models.sbertId, split: true });
       build.audio = {
         model: a.model.clap,
         clipsPerSec: a.embed.clipsPerSec,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { wantsStackTraces } from '../config.ts';
 import { isUserError } from '../errors.ts';
 
 export interface CommandIo {
@@ -32,7 +33,7 @@ export async function runCommand(name: string, fn: () => Promise<number | void>,
     const ref = randomBytes(3).toString('hex');
     const e = err instanceof Error ? err : new Error(String(err));
     io.err(`${name}: unexpected error (ref ${ref}): ${e.message.split('\n')[0]}`);
-    if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')) io.err(e.stack ?? '');
+    if (wantsStackTraces()) io.err(e.stack ?? '');
     else io.err('Run again with LOG_LEVEL=debug for details.');
     return 1;
   }

@@ -10,6 +10,7 @@ import { decodeNpy } from '../../src/retrieval/artifacts/npy.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { tempDir } from '../audio/fixtures.ts';
 import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { recordingTool } from '../helpers/recording-tool.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts';
 
@@ -171,6 +172,25 @@ describe('index --audio-root', () => {
       expect(r.audioScore).toBeNull();
     }
   }, 60_000);
+
+  it('decodes and makes --previews with the ffmpeg and ffprobe that FFMPEG_PATH and FFPROBE_PATH name', async () => {
+    const tracks = fixture.tracks.slice(0, 3);
+    const small = path.join(base, 'small.csv');
+    await writeCatalog(small, tracks);
+    const ffmpeg = await recordingTool(base, 'ffmpeg');
+    const ffprobe = await recordingTool(base, 'ffprobe');
+    const res = await runCli(
+      ['index', '--catalog', small, '--audio-root', fixture.root, '--out', path.join(base, 'tools'), '--sbert-model', GENERATED_SBERT_ID, '--clap-model', GENERATED_CLAP_ID, '--previews'],
+      { ...env, FFMPEG_PATH: ffmpeg.path, FFPROBE_PATH: ffprobe.path, PREVIEW_CACHE_DIR: path.join(base, 'previews') },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('audio: 3 of 3 tracks embedded.');
+    const [decoded, probed] = [await ffmpeg.calls(), await ffprobe.calls()];
+    for (const t of tracks) {
+      expect(decoded.some((args) => args.includes(t.path!)), t.path).toBe(true);
+      expect(probed.some((args) => args.includes(t.path!)), t.path).toBe(true);
+    }
+  }, 120_000);
 
   it('refuses --previews or --clap-model without --audio-root, and a missing audio root', async () => {
     const a = await runCli(['index', '--catalog', catalogFile, '--previews'], env);
