@@ -15,6 +15,7 @@ import { createClapAudioEncoder } from '../../src/retrieval/encoders/clap-audio-
 import { createClapTextEncoder } from '../../src/retrieval/encoders/clap-text-encoder.ts';
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import type { Matrix } from '../../src/retrieval/matrix.ts';
+import { useModelsIn } from '../helpers/models.ts';
 import { audioGraphMultiplyAdds, cosine, norm, row, sine, tempDir } from './helpers.ts';
 
 const TEXTS = ['calm piano', 'aggressive metal drums with distorted guitars', 'calm piano'];
@@ -28,6 +29,7 @@ beforeAll(async () => {
   ({ dir: models, cleanup } = await tempDir('full-set'));
   // ~10 s and ~830 MB: generated once for the whole file.
   first = await ensureModelSet('full', models, (line) => progress.push(line));
+  useModelsIn(models);
 });
 
 afterAll(async () => {

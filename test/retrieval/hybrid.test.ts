@@ -19,7 +19,7 @@ import { openRecommender, type RecommenderService } from '../../src/retrieval/re
 import type { FirstStageScoring } from '../../src/retrieval/scoring.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { ensureGeneratedModels, runtime, sbertOptions } from '../helpers/models.ts';
+import { ensureGeneratedModels, runtime, sbertOptions, useModelsIn } from '../helpers/models.ts';
 
 const root = await mkdtemp(path.join(tmpdir(), 'hybrid-'));
 const tracks: Track[] = generateDemoCatalog({ tracks: 400, seed: 11 });
@@ -52,6 +52,7 @@ async function open(dir: string, firstStage: Partial<FirstStageScoring>): Promis
 
 beforeAll(async () => {
   await ensureGeneratedModels();
+  useModelsIn();
   local = await createEncoderSet({ text: sbertOptions, clap: null });
   textEmb = await embedCatalogTexts(local.text, tracks, { silent: true });
   lexical = buildLexicalStage(tracks, { synonyms: [] });

@@ -13,7 +13,7 @@ import type { RecommenderSettings } from '../../src/retrieval/recommender.ts';
 import { openRecommender, type RecommenderService } from '../../src/retrieval/recommender-service.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { clapOptions, ensureGeneratedModels, runtime, sbertOptions } from '../helpers/models.ts';
+import { clapOptions, ensureGeneratedModels, runtime, sbertOptions, useModelsIn } from '../helpers/models.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
 
 const root = await mkdtemp(path.join(tmpdir(), 'recommender-'));
@@ -54,6 +54,7 @@ async function open(dir: string, s = settings): Promise<RecommenderService> {
 
 beforeAll(async () => {
   await ensureGeneratedModels();
+  useModelsIn();
   local = await createEncoderSet({ text: sbertOptions, clap: clapOptions });
   textEmb = await embedCatalogTexts(local.text, tracks, { silent: true });
   // Stand-in audio embeddings (unit vectors; rows without audio are zeros, as in real indexes).
