@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAudioError } from '../../src/audio/audio-error.ts';
 import { lowQualityVariant, resolveTrackAudio, resolveUnderRoot } from '../../src/audio/audio-paths.ts';
-import { tempDir } from './fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 let base: string;
 let root: string;

@@ -5,7 +5,9 @@ import { isAudioError } from '../../src/audio/audio-error.ts';
 import { decodeAudio, joinFloat32 } from '../../src/audio/decode.ts';
 import { toolReason } from '../../src/audio/ffmpeg-process.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
-import { dominantFrequency, tempDir, writeSilence, writeTone } from './fixtures.ts';
+import { writeSilence, writeTone } from '../helpers/audio-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

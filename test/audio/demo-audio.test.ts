@@ -8,7 +8,8 @@ import { demoAudioFormat, demoAudioPath, writeDemoAudio } from '../../src/audio/
 import { encodePcmToFile } from '../../src/audio/encode.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
 import { demoDurationSec } from '../../src/audio/synth.ts';
-import { dominantFrequency, tempDir } from './fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
 let base: string;
 let cleanup: () => Promise<void>;

@@ -12,8 +12,10 @@ import type { Track } from '../../src/catalog/track.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createPreviewProvider, type PreviewOutcome } from '../../src/discord/track-preview.ts';
 import { createLogger } from '../../src/logger.ts';
-import { LogCapture, REPO } from '../bot/helpers/fixtures.ts';
-import { tempDir, writeTone } from './fixtures.ts';
+import { LogCapture } from '../bot/helpers/fixtures.ts';
+import { writeTone } from '../helpers/audio-files.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 let base: string;
 let cleanup: () => Promise<void>;
@@ -31,9 +33,9 @@ const stems = async (dir: string) => [...new Set((await readdir(dir)).map((n) =>
 
 describe('the preview cache limit', () => {
   it('PREVIEW_CACHE_MAX_MB is a size in MiB (default 512)', () => {
-    expect(loadConfig({}, REPO).audio.previewCacheMaxBytes).toBe(512 * 1024 * 1024);
-    expect(loadConfig({ PREVIEW_CACHE_MAX_MB: '20' }, REPO).audio.previewCacheMaxBytes).toBe(20 * 1024 * 1024);
-    expect(() => loadConfig({ PREVIEW_CACHE_MAX_MB: '0' }, REPO)).toThrow(/PREVIEW_CACHE_MAX_MB/);
+    expect(loadConfig({}, REPO_ROOT).audio.previewCacheMaxBytes).toBe(512 * 1024 * 1024);
+    expect(loadConfig({ PREVIEW_CACHE_MAX_MB: '20' }, REPO_ROOT).audio.previewCacheMaxBytes).toBe(20 * 1024 * 1024);
+    expect(() => loadConfig({ PREVIEW_CACHE_MAX_MB: '0' }, REPO_ROOT)).toThrow(/PREVIEW_CACHE_MAX_MB/);
   });
 
   it('removes the least recently used clips past the limit; a cache hit counts as a use', async () => {

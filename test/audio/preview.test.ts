@@ -6,7 +6,9 @@ import { buildPreviews, getPreview, type PreviewClip, type PreviewResult } from 
 import { estimateMp3Bytes, formatBytes, planClip } from '../../src/audio/preview-plan.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
-import { dominantFrequency, tempDir, writeTone } from './fixtures.ts';
+import { writeTone } from '../helpers/audio-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
 let base: string;
 let root: string;

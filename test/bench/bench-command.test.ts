@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/run-bench.ts';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR as DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
-const root = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
+const root = await fileTempDir('bench-cli');
 const jamendo = path.join(root, 'jamendo');
 const results = path.join(root, 'RESULTS.md');
 const TRACKS = 400;
@@ -23,7 +22,7 @@ async function jamendoSubset(): Promise<void> {
   await copyFile(path.join(DATA, 'tag_map.json'), path.join(jamendo, 'tag_map.json'));
 }
 
-describe.runIf(existsSync(DATA))('npm run bench', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MTG-Jamendo tracks'), () => {
   let report: BenchReport;
   let stderr = '';
   beforeAll(async () => {
@@ -39,7 +38,6 @@ describe.runIf(existsSync(DATA))('npm run bench', () => {
     expect(r.code, r.stderr).toBe(0);
     report = JSON.parse(r.stdout);
   }, 320_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('prints one JSON object with every figure of the contract', () => {
     for (const key of ['endToEnd', 'cacheHit'] as const) {

@@ -13,16 +13,8 @@ import { deployCommands } from '../../src/discord/deploy-commands.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { DiscordEmulator, type RecordedCallback, type StoredMessage } from '../discord-emulator/index.ts';
 import { type RecordingTool, recordingTool } from '../helpers/recording-tool.ts';
-import {
-  addPreviewAudio,
-  botEnv,
-  buildTestIndex,
-  catalogTracks,
-  startTestBot,
-  tempDir,
-  type PreviewTracks,
-  type TestBot,
-} from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { addPreviewAudio, botEnv, buildTestIndex, catalogTracks, startTestBot, type PreviewTracks, type TestBot } from './helpers/fixtures.ts';
 
 const LIMIT = 256 * 1024;
 const EPHEMERAL = MessageFlags.Ephemeral as number;

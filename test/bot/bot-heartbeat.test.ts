@@ -12,7 +12,8 @@ import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { useModelsIn } from '../helpers/models.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 const HEARTBEAT_MS = 50;
 const WORDS = ['calm', 'piano', 'ambient', 'rainy', 'evening', 'guitar', 'drums', 'happy', 'energetic', 'strings', 'dark', 'synth'];

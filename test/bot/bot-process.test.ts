@@ -10,9 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
-import { buildTestIndex, catalogTracks, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
+import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { buildTestIndex, catalogTracks } from './helpers/fixtures.ts';
 
-const DEPLOY = path.join(REPO, 'src', 'discord', 'deploy-commands.ts');
+const DEPLOY = path.join(REPO_ROOT, 'src', 'discord', 'deploy-commands.ts');
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;
@@ -86,7 +88,7 @@ describe('npm start without a token', () => {
   it.skipIf(!hasScript)('in a terminal, runs the console stand-in: pages with n/p, q quits', async () => {
     // `script` gives the child a pseudo-terminal, so the real TTY check in src/bot.ts decides.
     const command = `${TSX} ${BOT}`;
-    const run = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO, env: env({}), stdio: ['pipe', 'pipe', 'pipe'] });
+    const run = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, env: env({}), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     run.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exit = once(run, 'exit');

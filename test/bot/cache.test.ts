@@ -1,6 +1,4 @@
 /** The cache: LRU store, keys, and the wrapper that never fails a command, on memory, SQLite and a real Redis. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvSqlite from '@keyv/sqlite';
@@ -12,6 +10,7 @@ import { LruMap } from '../../src/cache/lru-map.ts';
 import { resultCacheKey, type ResultKeyParts } from '../../src/cache/result-key.ts';
 import { SafeCache } from '../../src/cache/safe-cache.ts';
 import { createLogger } from '../../src/logger.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { LogCapture } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
@@ -154,12 +153,11 @@ describe('SafeCache', () => {
 
 describe('SQLite backend', () => {
   let dir: string;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cratedigger-cache-'));
+    ({ dir, cleanup } = await tempDir('cache'));
   });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup());
 
   it('persists across backends on the same file; clear drops only its namespace', async () => {
     const { logger } = capture();

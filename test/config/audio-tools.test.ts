@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, wantsStackTraces } from '../../src/config.ts';
-import { REPO } from '../bot/helpers/fixtures.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 
 describe('FFMPEG_PATH and FFPROBE_PATH', () => {
   it('name the tools every decode, preview and demo encode runs; unset or blank, the ones on PATH', () => {
-    expect(loadConfig({}, REPO).audio.tools).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
-    expect(loadConfig({ FFMPEG_PATH: ' ', FFPROBE_PATH: '' }, REPO).audio.tools).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
-    expect(loadConfig({ FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg', FFPROBE_PATH: '/opt/ffmpeg/bin/ffprobe' }, REPO).audio.tools).toEqual({
+    expect(loadConfig({}, REPO_ROOT).audio.tools).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
+    expect(loadConfig({ FFMPEG_PATH: ' ', FFPROBE_PATH: '' }, REPO_ROOT).audio.tools).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
+    expect(loadConfig({ FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg', FFPROBE_PATH: '/opt/ffmpeg/bin/ffprobe' }, REPO_ROOT).audio.tools).toEqual({
       ffmpegPath: '/opt/ffmpeg/bin/ffmpeg',
       ffprobePath: '/opt/ffmpeg/bin/ffprobe',
     });
@@ -23,7 +23,7 @@ describe('wantsStackTraces', () => {
   });
 
   it('answers even when the rest of the configuration is invalid', () => {
-    expect(() => loadConfig({ LOG_LEVEL: 'debug', CANDIDATES: 'many' }, REPO)).toThrow(/CANDIDATES/);
+    expect(() => loadConfig({ LOG_LEVEL: 'debug', CANDIDATES: 'many' }, REPO_ROOT)).toThrow(/CANDIDATES/);
     expect(wantsStackTraces({ LOG_LEVEL: 'debug', CANDIDATES: 'many' })).toBe(true);
   });
 });

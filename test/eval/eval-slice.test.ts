@@ -1,21 +1,20 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/run-eval.ts';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { HAS_JAMENDO_DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
-const root = await mkdtemp(path.join(tmpdir(), 'eval-'));
+const root = await fileTempDir('eval');
 const results = path.join(root, 'QUALITY.md');
 
 /**
  * The evaluation on a slice of the real catalog (its first 3,000 tracks), through the CLI: the
  * guard that the hybrid with query understanding keeps beating both single stages.
  */
-describe.runIf(existsSync(DATA))('npm run eval on a slice of MTG-Jamendo (needs ../shared/data/jamendo)', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run eval on a slice of MTG-Jamendo'), () => {
   let report: EvalReport;
   beforeAll(async () => {
     await ensureGeneratedModels();
@@ -27,7 +26,6 @@ describe.runIf(existsSync(DATA))('npm run eval on a slice of MTG-Jamendo (needs 
     expect(r.code, r.stderr).toBe(0);
     report = JSON.parse(r.stdout);
   }, 320_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
 
   const p10 = (name: string, cell: 'all/dev' | 'all/test') => report.configs.find((c) => c.name === name)!.cells[cell]!.p10;
 

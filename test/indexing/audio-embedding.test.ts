@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../src/catalog/track.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
@@ -13,10 +11,9 @@ import type { AudioEncoder } from '../../src/retrieval/encoders/types.ts';
 import { CLAP_WINDOW_SAMPLES } from '../../src/retrieval/encoders/types.ts';
 import { startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { norm, row } from '../../src/retrieval/matrix.ts';
-import { tempDir } from '../audio/fixtures.ts';
+import { type ToneSpec, writeTone } from '../helpers/audio-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { clapOptions, ensureGeneratedModels, sbertOptions, useModelsIn } from '../helpers/models.ts';
-
-const run = promisify(execFile);
 
 let base: string;
 let cleanup: () => Promise<void>;
@@ -25,12 +22,8 @@ let root: string;
 let modelsDir: string;
 let encoder: AudioEncoder;
 
-/** A track whose audio is a lavfi source (48 kHz, so lossless files have exact sample counts). */
-async function source(file: string, lavfi: string, seconds: number): Promise<void> {
-  await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `${lavfi}:sample_rate=48000:duration=${seconds}`,
-    '-ac', '1', path.join(root, file)]);
-}
+/** A track's audio at 48 kHz, so lossless files have exact sample counts. */
+const source = (file: string, spec: Omit<ToneSpec, 'sampleRate'>) => writeTone(path.join(root, file), { ...spec, sampleRate: 48_000 });
 
 const track = (id: string, p: string): Track => ({ id, path: p, tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [] });
 
@@ -61,12 +54,12 @@ beforeAll(async () => {
   root = path.join(base, 'audio');
   await ensureGeneratedModels();
   await Promise.all([
-    source('short.wav', 'sine=frequency=220', 5),
-    source('exact.flac', 'sine=frequency=440', 10),
-    source('mid.flac', 'sine=frequency=660', 15),
-    source('long.wav', 'sine=frequency=880', 25),
-    source('n/longer.ogg', 'sine=frequency=330', 45),
-    source('noise.mp3', 'anoisesrc=color=pink:seed=3', 6),
+    source('short.wav', { freq: 220, seconds: 5 }),
+    source('exact.flac', { freq: 440, seconds: 10 }),
+    source('mid.flac', { freq: 660, seconds: 15 }),
+    source('long.wav', { freq: 880, seconds: 25 }),
+    source('n/longer.ogg', { freq: 330, seconds: 45 }),
+    source('noise.mp3', { source: 'anoisesrc=color=pink:seed=3', seconds: 6 }),
   ]);
   modelsDir = path.join(base, 'models');
   const link = path.join(modelsDir, clapOptions.modelId);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultIndexStaleReason } from '../../src/cli/build-default-command.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { modelFingerprint } from '../../src/retrieval/encoders/model-files.ts';
-import { tempDir } from '../audio/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { writeFixtureIndex } from '../helpers/index-fixture.ts';
 
 let base: string;

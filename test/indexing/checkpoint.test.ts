@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckpointKey, openCheckpoint } from '../../src/indexing/audio/checkpoint.ts';
 import { type AudioFailure, countByReason, failureReportCsv } from '../../src/indexing/audio/failures.ts';
 import { poolWindows } from '../../src/indexing/audio/track-vector.ts';
-import { tempDir } from '../audio/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 let base: string;
 let cleanup: () => Promise<void>;

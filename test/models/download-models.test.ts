@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
 import { DEFAULT_MODELS, downloadModel, filesFor, parseDownloadArgs } from '../../scripts/download-models.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 const run = promisify(execFile);
 const TSX = resolve('node_modules/tsx/dist/cli.mjs');

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGenerateArgs } from '../../src/models/generate/cli-args.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 const run = promisify(execFile);
 const TSX = resolve('node_modules/tsx/dist/cli.mjs');

@@ -14,7 +14,8 @@ import {
   SBERT_REQUIRED_FILES,
 } from '../../src/models/generate/index.ts';
 import type { GenerateModelsOptions } from '../../src/models/generate/index.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 /** Small towers: these tests are about files, not about model quality. */
 const TINY: Omit<GenerateModelsOptions, 'outDir'> = {

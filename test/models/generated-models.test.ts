@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../src/catalog/jamendo-vocabulary.ts';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
-import { cosine, norm, row, sine, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { cosine, norm, row, sine } from './helpers.ts';
 
 const DTYPES = ['fp32', 'q8'] as const;
 /** Cosine above which two embeddings of one text count as the same, per dtype. */

@@ -1,12 +1,6 @@
 import onnxProto from 'onnx-proto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-
-export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), `cratedigger-${prefix}-`));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 /** Every file under `dir` (relative path → bytes), for byte-for-byte comparisons. */
 export async function readTree(dir: string): Promise<Map<string, Buffer>> {

@@ -7,7 +7,8 @@ import type { Tensor } from '@huggingface/transformers';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
-import { cosine, row, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { cosine, row } from './helpers.ts';
 
 const TEXTS = ['calm piano', 'a calm piano piece', 'aggressive metal drums', 'dreamy ambient pads at night'];
 const SEED = 11;

@@ -16,7 +16,8 @@ import { createClapTextEncoder } from '../../src/retrieval/encoders/clap-text-en
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import type { Matrix } from '../../src/retrieval/matrix.ts';
 import { useModelsIn } from '../helpers/models.ts';
-import { audioGraphMultiplyAdds, cosine, norm, row, sine, tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { audioGraphMultiplyAdds, cosine, norm, row, sine } from './helpers.ts';
 
 const TEXTS = ['calm piano', 'aggressive metal drums with distorted guitars', 'calm piano'];
 

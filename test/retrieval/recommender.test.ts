@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
@@ -15,8 +14,9 @@ import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { clapOptions, ensureGeneratedModels, runtime, sbertOptions, useModelsIn } from '../helpers/models.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'recommender-'));
+const root = await fileTempDir('recommender');
 const tracks: Track[] = generateDemoCatalog({ tracks: 400, seed: 3 });
 let local: EncoderSet;
 let textEmb: Matrix;
@@ -67,7 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(services.map((s) => s.close()));
   await local?.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 /** The pipeline computed by hand: exact dot products over every row, then the documented rules. */

@@ -11,7 +11,8 @@ import { createLogger } from '../../src/logger.ts';
 import type { EncoderSet } from '../../src/retrieval/encoders/encoder-set.ts';
 import { crashEncoderWorker, ENCODER_RESTART_BACKOFF, startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { backoffDelayMs } from '../../src/util/backoff.ts';
-import { LogCapture, tempDir } from '../bot/helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { LogCapture } from '../bot/helpers/fixtures.ts';
 import { ensureGeneratedModels, removableSbertModels, sbertOptions } from '../helpers/models.ts';
 
 const FAST = { initialMs: 20, maxMs: 160, healthyMs: 60_000 };

@@ -16,7 +16,7 @@ import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
 import { JAMENDO_PARAPHRASES } from '../../src/eval/paraphrases.ts';
 import { buildQuerySet } from '../../src/eval/query-set.ts';
 import { generateModels } from '../../src/models/generate/index.ts';
-import { tempDir } from '../models/helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 const pcmBytes = (pcm: Float32Array) => new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { REPO } from './fixtures.ts';
+import { REPO_ROOT } from '../../helpers/paths.ts';
 
-export const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
-export const BOT_ENTRY = path.join(REPO, 'src', 'bot.ts');
+export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+export const BOT_ENTRY = path.join(REPO_ROOT, 'src', 'bot.ts');
 
 /** A log line of a bot process (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -25,7 +25,7 @@ export class BotProcess {
   }
 
   static start(env: NodeJS.ProcessEnv, args: string[] = [BOT_ENTRY]): BotProcess {
-    return new BotProcess(spawn(TSX, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new BotProcess(spawn(TSX, args, { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   /**
@@ -34,7 +34,7 @@ export class BotProcess {
    */
   static startWithIpc(env: NodeJS.ProcessEnv, entry: string, nodeOptions: string[] = []): BotProcess {
     const args = [...nodeOptions, '--import', import.meta.resolve('tsx'), entry];
-    return new BotProcess(spawn(process.execPath, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+    return new BotProcess(spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   }
 
   stdout(): string {
