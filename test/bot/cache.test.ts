@@ -11,6 +11,7 @@ import { resultCacheKey, type ResultKeyParts } from '../../src/cache/result-key.
 import { SafeCache } from '../../src/cache/safe-cache.ts';
 import { createLogger } from '../../src/logger.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { LogCapture } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
@@ -264,7 +265,7 @@ describe('Redis backend (real redis-server)', () => {
     for (let i = 0; i < 5; i++) await cache.get('k');
     expect(logs.find('cache unavailable', 40)).toHaveLength(1);
     await redis.restart();
-    await waitFor(() => !backend.health.down, 5000);
+    await waitFor(() => !backend.health.down, { what: 'the cache back up', timeoutMs: 5000 });
     expect(await cache.set('k2', 'v2')).toBe(true);
     expect(await cache.get('k2')).toBe('v2');
     expect(logs.find('cache reachable again', 30)).toHaveLength(1);
@@ -285,11 +286,3 @@ describe('Redis backend (real redis-server)', () => {
     await backend.close();
   });
 });
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(20);
-  }
-}

@@ -13,6 +13,7 @@ import { ensureGeneratedModels } from '../helpers/models.ts';
 import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
 import { recordingTool } from '../helpers/recording-tool.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts';
 
 /**
@@ -69,12 +70,14 @@ async function chunks(dir: string): Promise<string[]> {
 
 /** Resolves once the checkpoint has more than `than` chunks (the build is mid-way). */
 async function waitForChunks(dir: string, than: number, run: Running): Promise<void> {
-  let finished = false;
-  void run.done.then(() => (finished = true));
-  while ((await chunks(dir)).length <= than) {
-    if (finished) throw new Error(`the build ended before its checkpoint had ${than + 1} chunks: ${(await run.done).stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let ended: { stderr: string } | undefined;
+  void run.done.then((r) => (ended = r));
+  await waitFor(async () => (await chunks(dir)).length > than, {
+    what: `a checkpoint with ${than + 1} chunks`,
+    intervalMs: 25,
+    giveUp: () => (ended ? 'the build ended first' : undefined),
+    detail: () => ended?.stderr ?? '',
+  });
 }
 
 const file = (dir: string, name: string) => readFile(path.join(dir, name));

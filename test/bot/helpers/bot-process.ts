@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { REPO_ROOT } from '../../helpers/paths.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 export const BOT_ENTRY = path.join(REPO_ROOT, 'src', 'bot.ts');
@@ -58,16 +59,15 @@ export class BotProcess {
     return (await this.waitForLogs((l) => l.msg === msg, 1, timeoutMs))[0]!;
   }
 
-  /** Waits (polling, bounded) until `count` log lines match; resolves with all that match. */
+  /** Waits (polling, bounded) until `count` log lines match; resolves with all that match. Fails early if the process exits. */
   async waitForLogs(match: (line: LogLine) => boolean, count: number, timeoutMs = 60_000): Promise<LogLine[]> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const lines = this.logs().filter(match);
-      if (lines.length >= count) return lines;
-      if (this.child.exitCode !== null) throw new Error(`the process exited (${this.child.exitCode}) with ${lines.length} of ${count} awaited log lines:\n${this.#out}\n${this.#err}`);
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms with ${lines.length} of ${count} awaited log lines:\n${this.#out.slice(-2000)}\n${this.#err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const matching = () => this.logs().filter(match);
+    return waitFor(() => (matching().length >= count ? matching() : undefined), {
+      what: `${count} matching log lines (${matching().length} so far)`,
+      timeoutMs,
+      giveUp: () => (this.child.exitCode !== null ? `the process exited (${this.child.exitCode})` : undefined),
+      detail: () => `${this.#out.slice(-2000)}\n${this.#err}`,
+    });
   }
 
   /** SIGTERM, as a service manager stops it; resolves with the exit code. */
