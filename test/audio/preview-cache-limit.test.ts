@@ -6,7 +6,7 @@
 import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evictLeastRecentlyUsed } from '../../src/audio/preview-cache-limit.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -15,17 +15,14 @@ import { createLogger } from '../../src/logger.ts';
 import { LogCapture } from '../bot/helpers/fixtures.ts';
 import { writeTone } from '../helpers/audio-files.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('preview-cache');
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('preview-cache'));
   await mkdir(path.join(base, 'audio'));
   for (const [i, freq] of [330, 440, 550].entries()) await writeTone(path.join(base, 'audio', `${i}.mp3`), { freq, seconds: 4 });
 });
-afterAll(() => cleanup());
 
 const track = (i: number): Track => ({ id: `track_${i}`, path: `${i}.mp3`, tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [], license: 'CC BY 4.0' });
 const clipFile = (o: PreviewOutcome) => (o.kind === 'clip' ? o.file : expect.fail(`no clip: ${o.note}`));

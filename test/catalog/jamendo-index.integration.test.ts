@@ -3,18 +3,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureGeneratedModels } from '../helpers/models.ts';
 import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR as DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { fileTempDir } from '../helpers/temp-dir.ts';
+import { suiteTempDir } from '../helpers/temp-dir.ts';
 
-/** The real MTG-Jamendo metadata (18,486 tracks) from ../shared, never copied into the repo. */
-const root = await fileTempDir('jamendo-index');
-const catalog = path.join(root, 'jamendo.csv');
-const index = path.join(root, 'jamendo');
 const env = { MODELS_DIR, SBERT_MODEL: 'cratedigger/tiny-sbert' };
 
 describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('MTG-Jamendo end to end: import → index on generated models → recommend'), () => {
+  // The real MTG-Jamendo metadata (18,486 tracks) from ../shared, never copied into the repo.
+  const root = suiteTempDir('jamendo-index');
+  let index = '';
   let importOut = '';
   beforeAll(async () => {
     await ensureGeneratedModels();
+    const catalog = path.join(root.path, 'jamendo.csv');
+    index = path.join(root.path, 'jamendo');
     const imported = await runCli(
       ['catalog', 'jamendo', '--metadata', `${DATA}/metadata_base.csv`, '--captions', `${DATA}/captions.csv`, '--tag-map', `${DATA}/tag_map.json`, '--out', catalog],
       env,

@@ -5,21 +5,20 @@ import type { EvalReport } from '../../src/eval/run-eval.ts';
 import { ensureGeneratedModels } from '../helpers/models.ts';
 import { HAS_JAMENDO_DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { fileTempDir } from '../helpers/temp-dir.ts';
-
-const root = await fileTempDir('eval');
-const results = path.join(root, 'QUALITY.md');
+import { suiteTempDir } from '../helpers/temp-dir.ts';
 
 /**
  * The evaluation on a slice of the real catalog (its first 3,000 tracks), through the CLI: the
  * guard that the hybrid with query understanding keeps beating both single stages.
  */
 describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run eval on a slice of MTG-Jamendo'), () => {
+  const root = suiteTempDir('eval');
+  const results = () => path.join(root.path, 'QUALITY.md');
   let report: EvalReport;
   beforeAll(async () => {
     await ensureGeneratedModels();
     const r = await runCli(
-      ['eval', '--limit', '3000', '--pairs', '25', '--min-relevant', '8', '--no-tune', '--json', '--results', results],
+      ['eval', '--limit', '3000', '--pairs', '25', '--min-relevant', '8', '--no-tune', '--json', '--results', results()],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
@@ -44,7 +43,7 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run eval on a slice of MT
   });
 
   it('writes the tables, the targets and the prototype prompts to the results file', async () => {
-    const text = await readFile(results, 'utf8');
+    const text = await readFile(results(), 'utf8');
     expect(text).toMatch(/^# Retrieval quality/);
     expect(text).toContain('<!-- eval:tiny:start -->');
     expect(text).toContain('### Test half (never tuned on)');

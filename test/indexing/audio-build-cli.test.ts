@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCatalog } from '../../src/catalog/catalog-file.ts';
 import { INDEX_FILES, manifestSchema } from '../../src/retrieval/artifacts/manifest.ts';
 import { decodeNpy } from '../../src/retrieval/artifacts/npy.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 import { ensureGeneratedModels } from '../helpers/models.ts';
 import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
 import { recordingTool } from '../helpers/recording-tool.ts';
@@ -22,8 +22,7 @@ import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts
  */
 
 const TRACKS = 48;
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('audio-build');
 let fixture: AudioCatalogFixture;
 let catalogFile: string;
 
@@ -34,13 +33,11 @@ const indexArgs = (out: string) => [
 ];
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('audio-build'));
   await ensureGeneratedModels();
   fixture = await writeAudioCatalog(base, TRACKS);
   catalogFile = path.join(base, 'catalog.csv');
   await writeCatalog(catalogFile, fixture.tracks);
 }, 120_000);
-afterAll(async () => cleanup());
 
 interface Running {
   child: ChildProcess;

@@ -12,11 +12,10 @@ import { CLAP_WINDOW_SAMPLES } from '../../src/retrieval/encoders/types.ts';
 import { startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { norm, row } from '../../src/retrieval/matrix.ts';
 import { type ToneSpec, writeTone } from '../helpers/audio-files.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 import { clapOptions, ensureGeneratedModels, sbertOptions, useModelsIn } from '../helpers/models.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('audio-embed');
 let root: string;
 /** This thread's models folder: the generated CLAP (linked) and the edited copies made below. */
 let modelsDir: string;
@@ -50,7 +49,6 @@ async function embedAll(tracks: Track[], enc: AudioEncoder): Promise<AudioCheckp
 const bits = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('audio-embed'));
   root = path.join(base, 'audio');
   await ensureGeneratedModels();
   await Promise.all([
@@ -71,7 +69,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await encoder?.dispose();
-  await cleanup();
 });
 
 describe('CLAP audio encoder', () => {

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { parseGenerateArgs } from '../../src/models/generate/cli-args.ts';
 import { ensureModelSet, generateModels, resolveClapOptions, resolveSbertOptions } from '../../src/models/generate/index.ts';
@@ -16,25 +16,19 @@ import { createClapTextEncoder } from '../../src/retrieval/encoders/clap-text-en
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import type { Matrix } from '../../src/retrieval/matrix.ts';
 import { useModelsIn } from '../helpers/models.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 import { audioGraphMultiplyAdds, cosine, norm, row, sine } from './helpers.ts';
 
 const TEXTS = ['calm piano', 'aggressive metal drums with distorted guitars', 'calm piano'];
 
-let models: string;
-let cleanup: () => Promise<void>;
+const models = await fileTempDir('full-set');
 let first: Awaited<ReturnType<typeof ensureModelSet>>;
 const progress: string[] = [];
 
 beforeAll(async () => {
-  ({ dir: models, cleanup } = await tempDir('full-set'));
   // ~10 s and ~830 MB: generated once for the whole file.
   first = await ensureModelSet('full', models, (line) => progress.push(line));
   useModelsIn(models);
-});
-
-afterAll(async () => {
-  await cleanup();
 });
 
 async function config(id: string): Promise<Record<string, unknown>> {
