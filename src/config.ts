@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { isModelId, MODEL_ID_RULE } from './models/model-id.ts';
 import { INDEX_NAME_RULE, isIndexName } from './retrieval/index-names.ts';
+import type { FfmpegTools } from './audio/ffmpeg-process.ts';
 import type { EncoderOptions } from './retrieval/encoders/types.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from './retrieval/prompt.ts';
 import { definedOnly } from './util/defined-only.ts';
@@ -69,6 +70,8 @@ const envSchema = z.object({
   PREVIEW_CACHE_DIR: withDefault(z.string(), '.cache/previews'),
   PREVIEW_CACHE_MAX_MB: withDefault(int(1, 1_000_000), 512),
   PREVIEW_SECONDS: withDefault(int(5, 120), 30),
+  FFMPEG_PATH: withDefault(z.string(), 'ffmpeg'),
+  FFPROBE_PATH: withDefault(z.string(), 'ffprobe'),
 
   RESULT_PAGES: withDefault(int(1, 10), 5),
 
@@ -109,8 +112,11 @@ export interface Config {
    */
   retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number; firstStage: Partial<FirstStageScoring> };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
-  /** previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first). */
-  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number };
+  /**
+   * previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first).
+   * tools: the ffmpeg and ffprobe every decode, preview clip and demo encode runs.
+   */
+  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number; tools: Required<FfmpegTools> };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
   bot: { pages: number };
   logLevel: Env['LOG_LEVEL'];
@@ -123,6 +129,16 @@ export interface Config {
 export function modelRuntime(config: Pick<Config, 'models'>): Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'spinWait' | 'allowRemote'> {
   const m = config.models;
   return { modelsDir: m.dir, dtype: m.dtype, threads: m.threads, spinWait: m.spinWait, allowRemote: m.allowRemote };
+}
+
+/**
+ * Whether a command's unexpected error should show its stack: LOG_LEVEL debug or trace, read by
+ * the config's own rule. Only this variable, so it answers when the rest of the configuration
+ * is invalid (or was never loaded); an invalid LOG_LEVEL counts as no.
+ */
+export function wantsStackTraces(env: NodeJS.ProcessEnv = process.env): boolean {
+  const level = envSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+  return level.success && (level.data === 'debug' || level.data === 'trace');
 }
 
 /** Parses the environment once; every problem is listed in one UserError. */
@@ -177,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       previewCacheDir: abs(e.PREVIEW_CACHE_DIR),
       previewCacheMaxBytes: e.PREVIEW_CACHE_MAX_MB * 1024 * 1024,
       previewSeconds: e.PREVIEW_SECONDS,
+      tools: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     },
     bot: { pages: e.RESULT_PAGES },
     logLevel: e.LOG_LEVEL,

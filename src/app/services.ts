@@ -63,6 +63,7 @@ export async function openAppServices(config: Config, logger: Logger): Promise<A
       cacheDir: config.audio.previewCacheDir,
       cacheMaxBytes: config.audio.previewCacheMaxBytes,
       excerptSec: config.audio.previewSeconds,
+      tools: config.audio.tools,
     },
     () => {
       const s = recommender.status();

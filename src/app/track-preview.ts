@@ -1,5 +1,6 @@
 import { formatDuration } from '../catalog/filters.ts';
 import type { Track } from '../catalog/track.ts';
+import type { FfmpegTools } from '../audio/ffmpeg-process.ts';
 import { getPreview, type PreviewClip, type PreviewResult } from '../audio/preview.ts';
 import { evictLeastRecentlyUsed, touchClip } from '../audio/preview-cache-limit.ts';
 import { resolveAudioRoot } from '../audio/recorded-audio-root.ts';
@@ -23,6 +24,8 @@ export interface PreviewSettings {
   /** PREVIEW_CACHE_MAX_MB in bytes: past it, the least recently used clips are deleted. */
   cacheMaxBytes: number;
   excerptSec: number;
+  /** FFMPEG_PATH and FFPROBE_PATH (unset: the ones on PATH). */
+  tools?: FfmpegTools;
 }
 
 /** The embed's line about the preview of result #rank. Pure. */
@@ -57,6 +60,7 @@ export function createPreviewProvider(settings: PreviewSettings, currentIndex: (
       if (!root) return { kind: 'none', note: `🔇 No preview of #${rank}: this index has no audio files (set AUDIO_ROOT).` };
       try {
         const result = await getPreview(track, {
+          ...settings.tools,
           audioRoot: root,
           cacheDir: settings.cacheDir,
           limitBytes,

@@ -4,7 +4,7 @@ import { resolveUnderRootLexically } from './audio-paths.ts';
 import { mapConcurrent } from './concurrency.ts';
 import { encodePcmBatch, formatOfPath, type AudioFormat } from './encode.ts';
 import type { FfmpegTools } from './ffmpeg-process.ts';
-import { hashString } from './seeded-random.ts';
+import { fnv1a } from '../util/prng.ts';
 import { DEMO_SAMPLE_RATE, synthesizeTrack } from './synth.ts';
 
 /**
@@ -19,7 +19,7 @@ import { DEMO_SAMPLE_RATE, synthesizeTrack } from './synth.ts';
  * — every decoder gets exercised, and the lossless (big) files stay few.
  */
 export function demoAudioFormat(trackId: string): AudioFormat {
-  const h = hashString(`${trackId}#format`) % 80;
+  const h = fnv1a(`${trackId}#format`) % 80;
   if (h === 0) return 'wav';
   if (h <= 2) return 'flac';
   if (h <= 6) return 'mp3';
@@ -32,7 +32,7 @@ export function demoAudioFormat(trackId: string): AudioFormat {
  * like MTG-Jamendo's `48/948.mp3` (a few files per folder).
  */
 export function demoAudioPath(trackId: string): string {
-  const bucket = (hashString(trackId) & 0xff).toString(16).padStart(2, '0');
+  const bucket = (fnv1a(trackId) & 0xff).toString(16).padStart(2, '0');
   return `${bucket}/${trackId}.${demoAudioFormat(trackId)}`;
 }
 

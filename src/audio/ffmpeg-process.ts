@@ -1,18 +1,21 @@
 import { spawn } from 'node:child_process';
 import { AudioError } from './audio-error.ts';
 
-/** Which ffmpeg/ffprobe to run: an explicit option, else FFMPEG_PATH/FFPROBE_PATH, else PATH. */
+/**
+ * Which ffmpeg/ffprobe to run, from the caller (the applications pass FFMPEG_PATH/FFPROBE_PATH
+ * from the config); unset, the ones on PATH.
+ */
 export interface FfmpegTools {
   ffmpegPath?: string;
   ffprobePath?: string;
 }
 
 export function ffmpegBinary(tools: FfmpegTools = {}): string {
-  return tools.ffmpegPath || process.env.FFMPEG_PATH || 'ffmpeg';
+  return tools.ffmpegPath || 'ffmpeg';
 }
 
 export function ffprobeBinary(tools: FfmpegTools = {}): string {
-  return tools.ffprobePath || process.env.FFPROBE_PATH || 'ffprobe';
+  return tools.ffprobePath || 'ffprobe';
 }
 
 export interface RunOptions {

@@ -1,5 +1,5 @@
 import type { TrackTags } from '../catalog/track.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { randomFromSeed } from '../util/prng.ts';
 
 /**
  * How a demo track should sound, read from its tags (pure). Tags decide the audible character
@@ -82,7 +82,7 @@ const MAJOR_PROGRESSIONS = [[0, 4, 5, 3], [0, 3, 4, 3], [5, 3, 0, 4], [0, 5, 3, 
 const MINOR_PROGRESSIONS = [[0, 5, 2, 6], [0, 3, 4, 0], [0, 6, 5, 4], [0, 3, 6, 2], [0, 5, 3, 4]];
 
 export function styleOf(tags: TrackTags, seed: number): SynthStyle {
-  const rng = new SeededRandom(seed);
+  const rng = randomFromSeed(seed);
   const moods = tags.mood.map((t) => t.toLowerCase());
   const genres = tags.genre.map((t) => t.toLowerCase());
   const instruments = tags.instrument.map((t) => t.toLowerCase());
@@ -118,7 +118,7 @@ export function styleOf(tags: TrackTags, seed: number): SynthStyle {
     bpm,
     peak: energy > 0 ? 0.9 : energy < 0 ? 0.32 : 0.6,
     minor,
-    rootMidi: 48 + rng.int(12),
+    rootMidi: 48 + rng.int(0, 11),
     progression: rng.pick(minor ? MINOR_PROGRESSIONS : MAJOR_PROGRESSIONS),
     voices,
     fourOnTheFloor: genres.some((g) => FOUR_ON_THE_FLOOR.has(g)),

@@ -1,5 +1,5 @@
 import type { Track } from '../catalog/track.ts';
-import { hashString, SeededRandom } from './seeded-random.ts';
+import { fnv1a, type Random, randomFromSeed } from '../util/prng.ts';
 import { styleOf, type SynthStyle, type VoiceKind } from './synth-style.ts';
 
 /**
@@ -30,15 +30,15 @@ export interface SynthOptions {
 export function demoDurationSec(track: Pick<Track, 'id' | 'durationSec'>): number {
   const d = track.durationSec;
   if (d !== undefined && d >= DEMO_MIN_SEC && d <= DEMO_MAX_SEC) return d;
-  return DEMO_MIN_SEC + (hashString(`${track.id}#duration`) % 8001) / 1000;
+  return DEMO_MIN_SEC + (fnv1a(`${track.id}#duration`) % 8001) / 1000;
 }
 
 export function synthesizeTrack(track: Pick<Track, 'id' | 'tags' | 'durationSec'>, opts: SynthOptions = {}): Float32Array {
   const sr = opts.sampleRate ?? DEMO_SAMPLE_RATE;
   const duration = opts.durationSec ?? demoDurationSec(track);
-  const seed = hashString(track.id);
+  const seed = fnv1a(track.id);
   const style = styleOf(track.tags, seed);
-  const ctx = new Score(style, sr, Math.round(duration * sr), new SeededRandom(seed ^ 0x9e3779b9));
+  const ctx = new Score(style, sr, Math.round(duration * sr), randomFromSeed(seed ^ 0x9e3779b9));
 
   const mix = new Float64Array(ctx.n);
   for (const voice of style.voices) {
@@ -63,7 +63,7 @@ class Score {
     readonly style: SynthStyle,
     readonly sr: number,
     readonly n: number,
-    readonly rng: SeededRandom,
+    readonly rng: Random,
   ) {
     this.beatSec = 60 / style.bpm;
     this.beats = Math.ceil(n / sr / this.beatSec);
@@ -218,7 +218,7 @@ const RENDER: Record<VoiceKind, Render> = {
     let d = 7 + s.chord(0)[0];
     const step = s.style.bpm >= 120 ? 0.5 : 1;
     for (let b = 0; b < s.beats; b += step) {
-      if (b % 4 === 0) d = 7 + s.chord(b)[s.rng.int(3)]!;
+      if (b % 4 === 0) d = 7 + s.chord(b)[s.rng.int(0, 2)]!;
       else d += s.rng.pick([-2, -1, -1, 1, 1, 2]);
       d = Math.min(Math.max(d, 5), 14);
       if (s.rng.chance(0.15)) continue;
@@ -238,7 +238,7 @@ const RENDER: Record<VoiceKind, Render> = {
   bell(s, buf) {
     for (let b = 0; b < s.beats; b += 2) {
       if (b % 4 !== 0 && !s.rng.chance(0.35)) continue;
-      const d = s.chord(b)[s.rng.int(3)]!;
+      const d = s.chord(b)[s.rng.int(0, 2)]!;
       fmBell(buf, s.sr, s.at(b), 3, hz(s.degree(d) + 24), 0.4);
     }
   },
@@ -254,7 +254,7 @@ const RENDER: Record<VoiceKind, Render> = {
   },
 };
 
-function karplusStrong(buf: Float64Array, sr: number, start: number, durSec: number, freq: number, amp: number, rng: SeededRandom): void {
+function karplusStrong(buf: Float64Array, sr: number, start: number, durSec: number, freq: number, amp: number, rng: Random): void {
   const period = Math.max(2, Math.round(sr / freq));
   const line = new Float64Array(period);
   for (let i = 0; i < period; i++) line[i] = rng.range(-1, 1);
@@ -324,7 +324,7 @@ function kick(buf: Float64Array, sr: number, start: number, amp: number): void {
   }
 }
 
-function snare(buf: Float64Array, sr: number, start: number, amp: number, rng: SeededRandom): void {
+function snare(buf: Float64Array, sr: number, start: number, amp: number, rng: Random): void {
   const len = Math.min(Math.round(0.22 * sr), buf.length - start);
   const w = (2 * Math.PI * 185) / sr;
   for (let i = 0; i < len; i++) {
@@ -333,7 +333,7 @@ function snare(buf: Float64Array, sr: number, start: number, amp: number, rng: S
   }
 }
 
-function hat(buf: Float64Array, sr: number, start: number, amp: number, rng: SeededRandom): void {
+function hat(buf: Float64Array, sr: number, start: number, amp: number, rng: Random): void {
   const len = Math.min(Math.round(0.07 * sr), buf.length - start);
   let prev = 0;
   for (let i = 0; i < len; i++) {

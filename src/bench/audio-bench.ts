@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeDemoAudio } from '../audio/demo-audio.ts';
+import type { FfmpegTools } from '../audio/ffmpeg-process.ts';
 import { CLAP_WINDOW_POLICY } from '../audio/windows.ts';
 import { generateDemoCatalog } from '../catalog/demo-catalog.ts';
-import { loadConfig, modelRuntime } from '../config.ts';
 import { openCheckpoint } from '../indexing/audio/checkpoint.ts';
 import { embedCatalogAudio } from '../indexing/audio/embed-catalog-audio.ts';
 import { prepareTrack } from '../indexing/audio/prepare-track.ts';
@@ -18,8 +18,10 @@ import { type Summary, summarize } from './stats.ts';
 export interface AudioBenchOptions {
   /** Demo tracks to synthesize and embed (default 24; 12–20 s each, so 2 windows). */
   tracks?: number;
-  /** Default: MODELS_DIR, MODEL_DTYPE and ORT_THREADS from the environment. */
-  runtime?: ModelRuntime;
+  /** How the models load (the bench reads no configuration itself). */
+  runtime: ModelRuntime;
+  /** The ffmpeg that encodes and decodes the tracks (default: the ones on PATH). */
+  tools?: FfmpegTools;
   /** Default: the generated tiny CLAP. */
   clapModel?: string;
   /** The worker also loads a sentence encoder; default: the generated tiny SBERT. */
@@ -44,26 +46,23 @@ export interface AudioBench {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function runtimeFromConfig(): ModelRuntime {
-  return { ...modelRuntime(loadConfig()), allowRemote: false };
-}
-
 /**
  * Audio indexing cost on this machine: synthesizes a few demo tracks (mixed formats) in a temp
  * folder, then times decoding, embedding in a worker, and the overlapped build loop.
  */
-export async function benchAudio(o: AudioBenchOptions = {}): Promise<AudioBench> {
+export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
   const n = o.tracks ?? 24;
-  const runtime = o.runtime ?? runtimeFromConfig();
+  const runtime = o.runtime;
+  const tools = o.tools ?? {};
   const clapModel = o.clapModel ?? GENERATED_CLAP_ID;
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-audio-bench-'));
   try {
     const tracks = generateDemoCatalog({ tracks: n, seed: 11 });
     const root = path.join(work, 'audio');
-    await writeDemoAudio(tracks, root);
+    await writeDemoAudio(tracks, root, tools);
 
     const prepared = [];
-    for (const [i, t] of tracks.entries()) prepared.push(await prepareTrack(t, i, { audioRoot: root }));
+    for (const [i, t] of tracks.entries()) prepared.push(await prepareTrack(t, i, { audioRoot: root, ...tools }));
     const clips = prepared.flatMap((p) => (p.kind === 'windows' ? [p.windows] : []));
     const bad = prepared.find((p) => p.kind !== 'windows');
     if (bad) throw new Error(`bench track could not be decoded: ${JSON.stringify(bad.kind === 'failed' ? bad.failure : bad.index)}`);
@@ -93,7 +92,7 @@ export async function benchAudio(o: AudioBenchOptions = {}): Promise<AudioBench>
         dir: path.join(work, 'checkpoint'),
         key: { catalogSha256: 'bench', tracks: n, clapModel, modelFiles: 'bench', dtype: runtime.dtype, dim: audio.dim, policy: { ...CLAP_WINDOW_POLICY }, audioRoot: root },
       });
-      const stats = await embedCatalogAudio(tracks, audio, { audioRoot: root, checkpoint, silent: true });
+      const stats = await embedCatalogAudio(tracks, audio, { audioRoot: root, checkpoint, silent: true, ...tools });
       pipeline = { wallMs: r2(stats.wallMs), tracksPerSec: r2(n / (stats.wallMs / 1000)), decodeWaitMs: r2(stats.decodeWaitMs) };
     } finally {
       await encoders.dispose();

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { ensureModelSet, MODEL_SETS, type ModelSetName } from '../models/model-sets.ts';
+import { ensureModelSet } from '../models/generate/index.ts';
+import { MODEL_SETS, type ModelSetName } from '../models/model-sets.ts';
 
 /** The models a benchmark run uses. */
 export interface BenchModels {

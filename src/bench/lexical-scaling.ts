@@ -7,7 +7,7 @@ import { LexicalIndex } from '../retrieval/lexical/lexical-index.ts';
 import { TagLexicon } from '../retrieval/query/tag-lexicon.ts';
 import { understandQuery } from '../retrieval/query/understand.ts';
 import { DEFAULT_FIRST_STAGE } from '../retrieval/scoring.ts';
-import { mulberry32 } from '../util/prng.ts';
+import { randomFromSeed } from '../util/prng.ts';
 import { benchmarkPrompts } from './prompts.ts';
 import { summarize } from './stats.ts';
 
@@ -45,12 +45,12 @@ export interface LexicalScalingOptions {
 /** `n` tracks from the base catalog, varied: every copy gets its own mix of caption words. */
 export function syntheticTracks(base: readonly Track[], n: number, seed = 42): Track[] {
   if (n <= base.length) return base.slice(0, n);
-  const random = mulberry32(seed);
+  const random = randomFromSeed(seed);
   const pool = base.flatMap((t) => words(t.caption));
   return Array.from({ length: n }, (_, i) => {
     const b = base[i % base.length]!;
     const caption = words(b.caption)
-      .map((w) => (random() < 0.3 ? pool[Math.floor(random() * pool.length)]! : w))
+      .map((w) => (random.chance(0.3) ? random.pick(pool) : w))
       .join(' ');
     return { ...b, id: `synthetic_${i}`, caption };
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Config, modelRuntime } from '../config.ts';
+import { configureTransformers } from '../retrieval/encoders/model-files.ts';
 import type { ModelRuntime } from '../retrieval/recommender-service.ts';
 import { benchAudio } from './audio-bench.ts';
 import { buildBenchIndex } from './bench-index.ts';
@@ -76,6 +77,8 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
   const chosen = o.indexDir ? null : await resolveBenchModels(o.models, config, o.onProgress);
   const modelsDir = chosen?.modelsDir ?? (isSetName(o.models) ? config.models.dir : path.resolve(o.models));
   const runtime: ModelRuntime = { ...modelRuntime(config), modelsDir, allowRemote: false };
+  // The audio bench also embeds in this thread (its mel/ONNX split): set transformers.js up once.
+  configureTransformers(runtime);
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
   try {
     let indexDir = o.indexDir;
@@ -103,7 +106,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
     };
     if (o.audio && models.clapId) {
       o.onProgress(`audio: ${models.clapId} audio tower on synthesized tracks`);
-      const a = await benchAudio({ runtime, clapModel: models.clapId, sbertModel: models.sbertId, split: true });
+      const a = await benchAudio({ runtime, tools: config.audio.tools, clapModel: models.clapId, sbertModel: models.sbertId, split: true });
       build.audio = {
         model: a.model.clap,
         clipsPerSec: a.embed.clipsPerSec,

@@ -1,7 +1,6 @@
 import { demoAudioPath } from '../audio/demo-audio.ts';
 import { demoDurationSec } from '../audio/synth.ts';
-import { seededRandom } from './seeded-random.ts';
-import type { Random } from './seeded-random.ts';
+import { type Random, randomFromName } from '../util/prng.ts';
 import { templateCaption } from './tag-captions.ts';
 import { moodRole, tagPhrase } from './tag-words.ts';
 import { topTfidfTerms } from './tfidf-keywords.ts';
@@ -146,7 +145,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): Track[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_TRACKS) {
     throw new RangeError(`demo catalog size must be an integer from 1 to ${MAX_TRACKS}, got ${count}`);
   }
-  const rng = seededRandom(options.seed ?? DEMO_DEFAULT_SEED);
+  const rng = randomFromName(options.seed ?? DEMO_DEFAULT_SEED);
   const tracks: Track[] = [];
   let artistNo = 0;
   let albumNo = 0;

@@ -79,6 +79,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
   const synth = createProgress({ label: 'synth', total: tracks.length, unit: 'tracks', silent: values.quiet });
   let lastDone = 0;
   const audio = await writeDemoAudio(tracks, audioRoot, {
+    ...config.audio.tools,
     onProgress: (done) => {
       synth.tick(done - lastDone);
       lastDone = done;
@@ -97,6 +98,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
       sbertModel: GENERATED_SBERT_ID,
       clapModel: GENERATED_CLAP_ID,
       audioRoot,
+      ffmpegPath: config.audio.tools.ffmpegPath,
       runtime: { ...modelRuntime(config), allowRemote: false },
       // The generated CLAP is untrained: on its own it would reorder the candidates at random.
       scoring: { textWeight: DEMO_TEXT_WEIGHT, reason: 'generated stand-in CLAP model (untrained): text relevance leads' },

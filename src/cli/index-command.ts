@@ -101,7 +101,7 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
   const stop = stopOnSignals(io.err);
   try {
     try {
-      const report = await buildAudioIndex({ ...common, audioRoot, clapModel: values['clap-model'] ?? config.models.clap, stop: stop.signal, log: io.err });
+      const report = await buildAudioIndex({ ...common, audioRoot, clapModel: values['clap-model'] ?? config.models.clap, ffmpegPath: config.audio.tools.ffmpegPath, stop: stop.signal, log: io.err });
       wrote(report.manifest);
     } catch (err) {
       if (!isBuildInterrupted(err)) throw err;
@@ -111,6 +111,7 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     if (values.previews) {
       try {
         const report = await prebuildPreviews(await readCatalog(values.catalog), {
+          ...config.audio.tools,
           audioRoot,
           cacheDir: config.audio.previewCacheDir,
           excerptSec: config.audio.previewSeconds,

@@ -1,4 +1,5 @@
 import { presentError } from '../app/present-error.ts';
+import { wantsStackTraces } from '../config.ts';
 
 export interface CommandIo {
   out(text: string): void;
@@ -33,7 +34,7 @@ export async function runCommand(name: string, fn: () => Promise<number | void>,
     // A terminal is the log here: the error's first line, the stack on request.
     const e = err instanceof Error ? err : new Error(String(err));
     io.err(`${name}: unexpected error (ref ${presented.ref}): ${e.message.split('\n')[0]}`);
-    if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')) io.err(e.stack ?? '');
+    if (wantsStackTraces()) io.err(e.stack ?? '');
     else io.err('Run again with LOG_LEVEL=debug for details.');
     return 1;
   }

@@ -3,7 +3,7 @@ import { article, moodRole, tagPhrase } from '../catalog/tag-words.ts';
 import type { TagMap } from '../catalog/tags.ts';
 import type { TagCategory, Track } from '../catalog/track.ts';
 import { spaceless } from '../retrieval/query/tag-lexicon.ts';
-import { fnv1a, mulberry32 } from '../util/prng.ts';
+import { fnv1a, randomFromSeed } from '../util/prng.ts';
 import type { ParaphraseTable } from './paraphrases.ts';
 
 /**
@@ -96,7 +96,7 @@ function paraphraseWords(phrase: string): Words {
 export function buildQuerySet(tracks: readonly Track[], opts: QuerySetOptions = {}): EvalQuery[] {
   const minRelevant = opts.minRelevant ?? 20;
   const perKind = opts.pairsPerKind ?? 60;
-  const random = mulberry32(opts.seed ?? 20261201);
+  const random = randomFromSeed(opts.seed ?? 20261201);
   const vocab = catalogVocabulary(tracks);
   const banned = literalForms(vocab, opts.aliases);
   const queries: EvalQuery[] = [];
@@ -117,11 +117,11 @@ export function buildQuerySet(tracks: readonly Track[], opts: QuerySetOptions = 
       const [a, b] = key.split('\t') as [string, string];
       const tags: [EvalTag, EvalTag] = [{ category: ca, tag: a }, { category: cb, tag: b }];
       const half: Half = fnv1a(`${kind}:${key}`) % 2 === 0 ? 'dev' : 'test';
-      const pick = templates[Math.floor(random() * templates.length)]!;
+      const pick = random.pick(templates);
       const words = (t: EvalTag): Words => {
         if (split === 'literal') return literalWords(t);
         const list = usable(opts.paraphrases?.[t.category]?.[t.tag], banned);
-        return paraphraseWords(list[Math.floor(random() * list.length)]!);
+        return paraphraseWords(random.pick(list));
       };
       const id = `${kind}:${a}+${b}${split === 'paraphrase' ? '~' : ''}`;
       queries.push({ id, prompt: pick(words(tags[0]), words(tags[1])), split, half, tags, relevant: new Set(rows) });
@@ -129,13 +129,13 @@ export function buildQuerySet(tracks: readonly Track[], opts: QuerySetOptions = 
     // Literal: pairs drawn from all eligible pairs. Paraphrase: from the pairs whose two tags
     // both have usable paraphrases (fewer), drawn separately so the split is as large.
     const literal = eligible.slice();
-    shuffle(literal, random);
+    random.shuffle(literal);
     for (const [key, rows] of literal.slice(0, perKind)) ask(key, rows, 'literal');
     const paraphrasable = eligible.filter(([key]) => {
       const [a, b] = key.split('\t') as [string, string];
       return usable(opts.paraphrases?.[ca]?.[a], banned).length > 0 && usable(opts.paraphrases?.[cb]?.[b], banned).length > 0;
     });
-    shuffle(paraphrasable, random);
+    random.shuffle(paraphrasable);
     for (const [key, rows] of paraphrasable.slice(0, perKind)) ask(key, rows, 'paraphrase');
   }
   return queries;
@@ -154,11 +154,4 @@ function literalForms(vocab: ReturnType<typeof catalogVocabulary>, aliases: TagM
 /** Paraphrases that use no tag's or alias's own word (those would be literal). */
 function usable(list: readonly string[] | undefined, banned: ReadonlySet<string>): string[] {
   return (list ?? []).filter((p) => !banned.has(spaceless(p)) && !p.split(/[\s-]+/).some((w) => banned.has(spaceless(w))));
-}
-
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
 }

@@ -2,9 +2,10 @@
  * Named sets of generated models. "tiny" is the default: small untrained stand-ins, quick to
  * generate and to run (tests, development). "full" has the real architectures' sizes with seeded
  * random weights, so benchmarks measure real-size compute. A set fixes folder ids and sizes.
+ * Plain data: the generator (./generate/index.ts) reads it and `ensureModelSet` lives there.
  */
 import { UserError } from '../errors.ts';
-import { audioPatchCount, CLAP_DEFAULTS, CLAP_MEL_BINS, CLAP_FRAMES, SBERT_DEFAULTS } from './generate/options.ts';
+import { audioPatchCount, audioTowerMultiplyAdds, CLAP_DEFAULTS, CLAP_MEL_BINS, CLAP_FRAMES, SBERT_DEFAULTS } from './generate/options.ts';
 import type { ClapAudioOptions, ClapInput, SbertInput } from './generate/options.ts';
 import { FULL_CLAP_ID, FULL_SBERT_ID, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from './generated-ids.ts';
 
@@ -20,17 +21,6 @@ export interface ModelSet {
   description: string;
   /** Extra model-card (README.md) text per model, saying how the sizes relate to the real model. */
   cardNotes?: { sbert?: string; clap?: string };
-}
-
-/**
- * Multiply-adds of one pass of a generated audio tower over one 10-s window, by estimate: the
- * patch projection, the Q/K/V/output and FFN matrix products, and the two attention products.
- * Norms, softmax and the projection head are left out (well under 1%).
- */
-export function audioTowerMultiplyAdds(a: ClapAudioOptions): number {
-  const n = audioPatchCount(a.patch);
-  const perLayer = n * (4 * a.hidden * a.hidden + 2 * a.hidden * a.intermediate) + 2 * n * n * a.hidden;
-  return n * a.patch * a.patch * a.hidden + a.layers * perLayer;
 }
 
 /** The generated audio tower is a ViT, not HTSAT's Swin: these sizes match its compute instead. */
@@ -92,20 +82,4 @@ export function modelSet(name: string): ModelSet {
     throw new UserError(`Unknown model set "${name}".`, `Use one of: ${MODEL_SET_NAMES.join(', ')}.`);
   }
   return MODEL_SETS[name as ModelSetName];
-}
-
-/**
- * Makes sure the set's folders are in `modelsDir`: generates those missing, incomplete, or made
- * with other options, seed or an older generator; keeps the rest. `generated`: anything written.
- */
-export async function ensureModelSet(
-  name: ModelSetName,
-  modelsDir: string,
-  onProgress?: (line: string) => void,
-): Promise<{ sbertId: string; clapId: string; generated: boolean }> {
-  const set = modelSet(name);
-  // Loaded on demand: the generator imports this module for the set table.
-  const { generateModels } = await import('./generate/index.ts');
-  const results = await generateModels({ outDir: modelsDir, set: set.name, refresh: true, onProgress });
-  return { sbertId: set.sbertId, clapId: set.clapId, generated: results.some((r) => r.status === 'written') };
 }

@@ -1,16 +1,14 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isAudioError } from '../../src/audio/audio-error.ts';
 import { lowQualityVariant, resolveTrackAudio, resolveUnderRoot } from '../../src/audio/audio-paths.ts';
-import { tempDir } from './fixtures.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-let base: string;
+const base = await fileTempDir('paths');
 let root: string;
-let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('paths'));
   root = path.join(base, 'audio');
   await mkdir(path.join(root, '48'), { recursive: true });
   await mkdir(path.join(root, '12'), { recursive: true });
@@ -24,7 +22,6 @@ beforeAll(async () => {
   await symlink(base, path.join(root, 'updir'));
   await symlink(path.join(root, 'loop'), path.join(root, 'loop'));
 });
-afterAll(async () => cleanup());
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   const err = await p.then(

@@ -1,19 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAudioError } from '../../src/audio/audio-error.ts';
 import { decodeAudio, joinFloat32 } from '../../src/audio/decode.ts';
 import { toolReason } from '../../src/audio/ffmpeg-process.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
-import { dominantFrequency, tempDir, writeSilence, writeTone } from './fixtures.ts';
+import { writeSilence, writeTone } from '../helpers/audio-files.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('decode'));
-});
-afterAll(async () => cleanup());
+const dir = await fileTempDir('decode');
 
 /** mp3/aac decoders may add or drop up to one codec frame (1152 samples at 44.1 kHz ≈ 1254 at 48 kHz). */
 const FRAME_AT_48K = 1300;

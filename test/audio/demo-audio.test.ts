@@ -1,6 +1,6 @@
 import { readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Track, TrackTags } from '../../src/catalog/track.ts';
 import { isAudioError } from '../../src/audio/audio-error.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
@@ -8,15 +8,10 @@ import { demoAudioFormat, demoAudioPath, writeDemoAudio } from '../../src/audio/
 import { encodePcmToFile } from '../../src/audio/encode.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
 import { demoDurationSec } from '../../src/audio/synth.ts';
-import { dominantFrequency, tempDir } from './fixtures.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('demo'));
-});
-afterAll(async () => cleanup());
+const base = await fileTempDir('demo');
 
 function track(id: string, p: string | undefined, tags: Partial<TrackTags> = {}): Track {
   return { id, ...(p ? { path: p } : {}), tags: { mood: [], genre: [], instrument: [], ...tags }, caption: '', keywords: [] };

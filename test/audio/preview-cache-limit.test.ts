@@ -6,24 +6,23 @@
 import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evictLeastRecentlyUsed } from '../../src/audio/preview-cache-limit.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createPreviewProvider, type PreviewOutcome } from '../../src/app/track-preview.ts';
 import { createLogger } from '../../src/logger.ts';
-import { LogCapture, REPO } from '../bot/helpers/fixtures.ts';
-import { tempDir, writeTone } from './fixtures.ts';
+import { LogCapture } from '../bot/helpers/fixtures.ts';
+import { writeTone } from '../helpers/audio-files.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('preview-cache');
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('preview-cache'));
   await mkdir(path.join(base, 'audio'));
   for (const [i, freq] of [330, 440, 550].entries()) await writeTone(path.join(base, 'audio', `${i}.mp3`), { freq, seconds: 4 });
 });
-afterAll(() => cleanup());
 
 const track = (i: number): Track => ({ id: `track_${i}`, path: `${i}.mp3`, tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [], license: 'CC BY 4.0' });
 const clipFile = (o: PreviewOutcome) => (o.kind === 'clip' ? o.file : expect.fail(`no clip: ${o.note}`));
@@ -31,9 +30,9 @@ const stems = async (dir: string) => [...new Set((await readdir(dir)).map((n) =>
 
 describe('the preview cache limit', () => {
   it('PREVIEW_CACHE_MAX_MB is a size in MiB (default 512)', () => {
-    expect(loadConfig({}, REPO).audio.previewCacheMaxBytes).toBe(512 * 1024 * 1024);
-    expect(loadConfig({ PREVIEW_CACHE_MAX_MB: '20' }, REPO).audio.previewCacheMaxBytes).toBe(20 * 1024 * 1024);
-    expect(() => loadConfig({ PREVIEW_CACHE_MAX_MB: '0' }, REPO)).toThrow(/PREVIEW_CACHE_MAX_MB/);
+    expect(loadConfig({}, REPO_ROOT).audio.previewCacheMaxBytes).toBe(512 * 1024 * 1024);
+    expect(loadConfig({ PREVIEW_CACHE_MAX_MB: '20' }, REPO_ROOT).audio.previewCacheMaxBytes).toBe(20 * 1024 * 1024);
+    expect(() => loadConfig({ PREVIEW_CACHE_MAX_MB: '0' }, REPO_ROOT)).toThrow(/PREVIEW_CACHE_MAX_MB/);
   });
 
   it('removes the least recently used clips past the limit; a cache hit counts as a use', async () => {

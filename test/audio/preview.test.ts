@@ -1,27 +1,26 @@
 import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../src/catalog/track.ts';
 import { buildPreviews, getPreview, type PreviewClip, type PreviewResult } from '../../src/audio/preview.ts';
 import { estimateMp3Bytes, formatBytes, planClip } from '../../src/audio/preview-plan.ts';
 import { probeAudio } from '../../src/audio/probe.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
-import { dominantFrequency, tempDir, writeTone } from './fixtures.ts';
+import { writeTone } from '../helpers/audio-files.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { dominantFrequency } from './fixtures.ts';
 
-let base: string;
+const base = await fileTempDir('preview');
 let root: string;
-let cleanup: () => Promise<void>;
 let n = 0;
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('preview'));
   root = path.join(base, 'audio');
   await mkdir(path.join(root, '01'), { recursive: true });
   await writeTone(path.join(root, '01', 'long.flac'), { freq: 880, seconds: 60, channels: 2 });
   await writeTone(path.join(root, '01', 'short.ogg'), { freq: 440, seconds: 8, codecArgs: ['-c:a', 'libvorbis'] });
   await writeTone(path.join(root, '01', 'jam.low.mp3'), { freq: 440, seconds: 12 });
 });
-afterAll(async () => cleanup());
 
 function track(id: string, p: string | undefined, extra: Partial<Track> = {}): Track {
   return { id, ...(p ? { path: p } : {}), tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [], ...extra };

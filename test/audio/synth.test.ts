@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Track, TrackTags } from '../../src/catalog/track.ts';
-import { hashString } from '../../src/audio/seeded-random.ts';
+import { fnv1a } from '../../src/util/prng.ts';
 import { styleOf } from '../../src/audio/synth-style.ts';
 import { demoDurationSec, DEMO_SAMPLE_RATE, synthesizeTrack } from '../../src/audio/synth.ts';
 
@@ -163,8 +163,8 @@ describe('synthesizeTrack', () => {
   });
 
   it('sounds different for calm piano and energetic techno: tempo, density, loudness, spectrum', () => {
-    const calmStyle = styleOf(CALM, hashString('track_3'));
-    const hotStyle = styleOf(ENERGETIC, hashString('track_3'));
+    const calmStyle = styleOf(CALM, fnv1a('track_3'));
+    const hotStyle = styleOf(ENERGETIC, fnv1a('track_3'));
     expect(calmStyle.bpm).toBeLessThan(80);
     expect(hotStyle.bpm).toBeGreaterThan(130);
     expect(calmStyle.voices).toEqual(['piano']);
@@ -184,7 +184,7 @@ describe('synthesizeTrack', () => {
   });
 
   it('sets tempo by genre and mood, and mode by mood', () => {
-    const seed = hashString('x');
+    const seed = fnv1a('x');
     const bpm = (tags: Partial<TrackTags>): number => styleOf({ mood: [], genre: [], instrument: [], ...tags }, seed).bpm;
     expect(bpm({ genre: ['drumnbass'] })).toBeGreaterThan(bpm({ genre: ['house'] }));
     expect(bpm({ genre: ['house'] })).toBeGreaterThan(bpm({ genre: ['chillout'] }));

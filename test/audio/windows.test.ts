@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLAP_WINDOW_POLICY, cutWindows, planWindows, repeatPad, type WindowPolicy } from '../../src/audio/windows.ts';
+import { CLAP_SAMPLE_RATE, CLAP_WINDOW_SAMPLES } from '../../src/retrieval/encoders/types.ts';
 
 const W = 480_000;
 const SR = 48_000;
@@ -16,18 +17,20 @@ function ramp(n: number): Float32Array {
 }
 
 describe('CLAP_WINDOW_POLICY', () => {
-  it('is a plain JSON description for the index manifest', () => {
-    expect(JSON.parse(JSON.stringify(CLAP_WINDOW_POLICY))).toEqual({
-      name: 'center-3x10s',
-      version: 1,
-      sampleRate: 48_000,
-      windowSamples: 480_000,
-      maxWindows: 3,
-      placement: 'spread-over-middle',
-      middleFraction: 0.6,
-      shortPadding: 'repeatpad',
-    });
-    expect(Object.isFrozen(CLAP_WINDOW_POLICY)).toBe(true);
+  it('as the index manifest stores it (JSON), plans the same windows; in place it cannot be changed', () => {
+    const stored = JSON.parse(JSON.stringify(CLAP_WINDOW_POLICY)) as WindowPolicy;
+    for (const seconds of [0.5, 3, 10, 15, 29, 45, 600]) {
+      const n = Math.round(seconds * SR);
+      expect(planWindows(n, stored), `${seconds} s`).toEqual(planWindows(n, CLAP_WINDOW_POLICY));
+    }
+    expect(() => {
+      (CLAP_WINDOW_POLICY as WindowPolicy).maxWindows = 5;
+    }).toThrow(TypeError);
+  });
+
+  it('cuts windows of exactly what the CLAP audio encoder takes: 10 s at 48 kHz', () => {
+    for (const win of cutWindows(ramp(45 * CLAP_SAMPLE_RATE))) expect(win.length).toBe(CLAP_WINDOW_SAMPLES);
+    expect(CLAP_WINDOW_POLICY.sampleRate).toBe(CLAP_SAMPLE_RATE);
   });
 });
 

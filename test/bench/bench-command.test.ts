@@ -1,20 +1,16 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/run-bench.ts';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR as DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { suiteTempDir } from '../helpers/temp-dir.ts';
 
-const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
-const root = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
-const jamendo = path.join(root, 'jamendo');
-const results = path.join(root, 'RESULTS.md');
 const TRACKS = 400;
 
 /** The first tracks of the real MTG-Jamendo files: the bench's build path on a catalog it can embed quickly. */
-async function jamendoSubset(): Promise<void> {
+async function jamendoSubset(jamendo: string): Promise<void> {
   await mkdir(jamendo, { recursive: true });
   for (const f of ['metadata_base.csv', 'captions.csv']) {
     const lines = (await readFile(path.join(DATA, f), 'utf8')).split('\n');
@@ -23,15 +19,18 @@ async function jamendoSubset(): Promise<void> {
   await copyFile(path.join(DATA, 'tag_map.json'), path.join(jamendo, 'tag_map.json'));
 }
 
-describe.runIf(existsSync(DATA))('npm run bench', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MTG-Jamendo tracks'), () => {
+  const root = suiteTempDir('bench-cli');
+  const results = () => path.join(root.path, 'RESULTS.md');
   let report: BenchReport;
   let stderr = '';
   beforeAll(async () => {
     await ensureGeneratedModels();
-    await jamendoSubset();
+    const jamendo = path.join(root.path, 'jamendo');
+    await jamendoSubset(jamendo);
     const args = ['bench', '--models', 'tiny', '--json', '--queries', '30', '--warmup', '3', '--concurrency', '1,4', '--throughput-queries', '24'];
     const r = await runCli(
-      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--no-audio', '--results', results],
+      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--no-audio', '--results', results()],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
@@ -39,7 +38,6 @@ describe.runIf(existsSync(DATA))('npm run bench', () => {
     expect(r.code, r.stderr).toBe(0);
     report = JSON.parse(r.stdout);
   }, 320_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('prints one JSON object with every figure of the contract', () => {
     for (const key of ['endToEnd', 'cacheHit'] as const) {
@@ -102,7 +100,7 @@ describe.runIf(existsSync(DATA))('npm run bench', () => {
   });
 
   it('writes the run, the machine and the targets to the results file', async () => {
-    const text = await readFile(results, 'utf8');
+    const text = await readFile(results(), 'utf8');
     expect(text).toContain('<!-- bench:tiny:start -->');
     expect(text).toContain(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores`);
     expect(text).toMatch(/\| end to end, uncached, p50 \| ≤ 25 ms \|/);

@@ -10,7 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { combinedText, type Track } from '../../src/catalog/track.ts';
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../src/retrieval/prompt.ts';
 import { DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, writeTone, type TestBot } from './helpers/fixtures.ts';
+import { mp3, writeTone } from '../helpers/audio-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
 let emu: DiscordEmulator;
@@ -43,7 +45,7 @@ beforeAll(async () => {
   tracks = catalogTracks(12);
   const audioRoot = path.join(tmp.dir, 'audio');
   Object.assign(tracks[0]!, { title: 'Rooted Tone', path: 'x/1.mp3' });
-  await writeTone(path.join(audioRoot, 'x/1.mp3'), 2, 520);
+  await writeTone(path.join(audioRoot, 'x/1.mp3'), { seconds: 2, freq: 520, codecArgs: mp3(128) });
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 200 });
   registerCommands(emu, { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS });

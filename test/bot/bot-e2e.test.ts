@@ -12,16 +12,9 @@ import { combinedText, type Track } from '../../src/catalog/track.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { DiscordEmulator, type RecordedCallback, type StoredMessage } from '../discord-emulator/index.ts';
-import {
-  addPreviewAudio,
-  botEnv,
-  buildTestIndex,
-  catalogTracks,
-  startTestBot,
-  tempDir,
-  type PreviewTracks,
-  type TestBot,
-} from './helpers/fixtures.ts';
+import { type RecordingTool, recordingTool } from '../helpers/recording-tool.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { addPreviewAudio, botEnv, buildTestIndex, catalogTracks, startTestBot, type PreviewTracks, type TestBot } from './helpers/fixtures.ts';
 
 const LIMIT = 256 * 1024;
 const EPHEMERAL = MessageFlags.Ephemeral as number;
@@ -33,6 +26,8 @@ let audioRoot: string;
 let previewDir: string;
 let alpha: Track[];
 let special: PreviewTracks;
+let ffmpeg: RecordingTool;
+let ffprobe: RecordingTool;
 const interactionTokens: string[] = [];
 
 const embedOf = (m: StoredMessage): APIEmbed => m.data.embeds[0]!;
@@ -73,11 +68,15 @@ beforeAll(async () => {
   await cp(path.join(embeddings, 'beta'), path.join(embeddings, 'broken'), { recursive: true });
   await rm(path.join(embeddings, 'broken', INDEX_FILES.textIndex));
 
+  ffmpeg = await recordingTool(tmp.dir, 'ffmpeg');
+  ffprobe = await recordingTool(tmp.dir, 'ffprobe');
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 200, attachmentSizeLimit: LIMIT });
   const env = botEnv(emu, {
     EMBEDDINGS_DIR: embeddings,
     INDEX_NAME: 'alpha',
     PREVIEW_CACHE_DIR: previewDir,
+    FFMPEG_PATH: ffmpeg.path,
+    FFPROBE_PATH: ffprobe.path,
     // bob is a plain member, listed as a bot admin.
     BOT_ADMIN_IDS: emu.users.bob.id,
   });
@@ -137,6 +136,9 @@ describe('/recommend', () => {
     expect(embed.footer?.text).toMatch(/^Page 1\/5 · two-stage \(text \+ audio\) · index alpha · \d+ ms · fresh$/);
     // The clip: the preview module's cached file, byte for byte.
     expect(embed.description).toContain('🔊 Preview of #1 attached: the whole track (0:03).');
+    // Made with the ffmpeg and ffprobe the configuration names.
+    expect((await ffprobe.calls()).some((args) => args.includes('a/101.mp3'))).toBe(true);
+    expect((await ffmpeg.calls()).some((args) => args.includes('a/101.mp3'))).toBe(true);
     const expected = await getPreview(special.derived, { audioRoot, cacheDir: previewDir, limitBytes: LIMIT });
     expect(expected).toMatchObject({ kind: 'clip', cached: true, derived: true });
     expect(reply.attachments).toHaveLength(1);

@@ -11,7 +11,9 @@ import { generateModels } from '../../src/models/generate/index.ts';
 import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { useModelsIn } from '../helpers/models.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 const HEARTBEAT_MS = 50;
 const WORDS = ['calm', 'piano', 'ambient', 'rainy', 'evening', 'guitar', 'drums', 'happy', 'energetic', 'strings', 'dark', 'synth'];
@@ -41,6 +43,7 @@ beforeAll(async () => {
   modelsDir = path.join(tmp.dir, 'models');
   // 24 layers and 1,024 positions: roughly 0.2 s per long prompt here (the default is 2 layers, ~3 ms).
   await generateModels({ outDir: modelsDir, sbert: { layers: 24, hidden: 384, heads: 6, intermediate: 1536, maxPositions: 1024 }, clap: false });
+  useModelsIn(modelsDir); // the control test embeds on the main thread
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'slow'), { name: 'slow', tracks: catalogTracks(12), modelsDir });
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: HEARTBEAT_MS });
   t = await startTestBot(

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let realTmp: string;

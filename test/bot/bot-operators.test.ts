@@ -12,7 +12,8 @@ import { DEFAULT_MAX_PROMPT_CHARS } from '../../src/retrieval/prompt.ts';
 import { deployCommands, deploySummary, registrations } from '../../src/discord/deploy-commands.ts';
 import { DiscordEmulator, type RecordedCallback } from '../discord-emulator/index.ts';
 import type { TeamMemberSpec } from '../discord-emulator/world.ts';
-import { botEnv, buildTestIndex, catalogTracks, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 const EPHEMERAL = MessageFlags.Ephemeral as number;
 const REFUSAL =

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { PermissionFlagsBits, type APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 let emu: DiscordEmulator;
 let t: TestBot;

@@ -10,9 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
-import { buildTestIndex, catalogTracks, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
+import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { buildTestIndex, catalogTracks } from './helpers/fixtures.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
-const DEPLOY = path.join(REPO, 'src', 'main', 'deploy-commands.ts');
+const DEPLOY = path.join(REPO_ROOT, 'src', 'main', 'deploy-commands.ts');
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;
@@ -35,14 +38,6 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function start(args: string[], extra: Record<string, string>): BotProcess {
   return BotProcess.start(env(extra), args);
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
@@ -86,15 +81,15 @@ describe('npm start without a token', () => {
   it.skipIf(!hasScript)('in a terminal, runs the console stand-in: pages with n/p, q quits', async () => {
     // `script` gives the child a pseudo-terminal, so the real TTY check in src/main/bot.ts decides.
     const command = `${TSX} ${BOT}`;
-    const run = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO, env: env({}), stdio: ['pipe', 'pipe', 'pipe'] });
+    const run = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, env: env({}), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     run.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exit = once(run, 'exit');
-    await waitFor(() => out.includes('> '), 'the console prompt');
+    await waitFor(() => out.includes('> '), { what: 'the console prompt', timeoutMs: 30_000 });
     run.stdin.write('calm piano\n');
-    await waitFor(() => /Page 1\/3/.test(out), 'page 1');
+    await waitFor(() => /Page 1\/3/.test(out), { what: 'page 1', timeoutMs: 30_000 });
     run.stdin.write('n\n');
-    await waitFor(() => /Page 2\/3/.test(out), 'page 2');
+    await waitFor(() => /Page 2\/3/.test(out), { what: 'page 2', timeoutMs: 30_000 });
     run.stdin.write('q\n');
     const [code] = await exit;
     expect(code).toBe(0);
@@ -112,7 +107,7 @@ describe('npm start with a token', () => {
       DISCORD_APPLICATION_ID: emu.applicationId,
       DISCORD_GUILD_ID: emu.guild.id,
     });
-    await waitFor(() => run.stdout().includes('"msg":"bot ready"'), 'bot ready');
+    await waitFor(() => run.stdout().includes('"msg":"bot ready"'), { what: 'bot ready', timeoutMs: 30_000 });
     const readyMs = Date.now() - t0;
     // Register with the deploy script, as a person would.
     const deploy = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId, DISCORD_GUILD_ID: emu.guild.id });
@@ -126,7 +121,7 @@ describe('npm start with a token', () => {
     expect(reply.data.embeds[0]?.footer?.text).toMatch(/^Page 1\/3 · text-only · index main/);
     // The reply is edited before the command ends (it then saves the pages and adds ◀️ ▶️): this
     // test stops an idle bot, so it waits for the command to be done.
-    await waitFor(() => run.stdout().includes('"msg":"command done"'), 'command done');
+    await waitFor(() => run.stdout().includes('"msg":"command done"'), { what: 'command done' });
 
     const stopAt = Date.now();
     run.child.kill('SIGTERM');

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../src/retrieval/prompt.ts';
 import { DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
 import { BotProcess, type LogLine } from './helpers/bot-process.ts';
-import { botEnv, buildTestIndex, catalogTracks, MODELS_DIR, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { MODELS_DIR } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
 const retrieval = { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS };

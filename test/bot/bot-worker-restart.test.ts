@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { DiscordEmulator, type InteractionHandle } from '../discord-emulator/index.ts';
 import { removableSbertModels } from '../helpers/models.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, tempDir, type TestBot } from './helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;

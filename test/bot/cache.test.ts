@@ -1,6 +1,4 @@
 /** The cache: LRU store, keys, and the wrapper that never fails a command, on memory, SQLite and a real Redis. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvSqlite from '@keyv/sqlite';
@@ -12,6 +10,8 @@ import { LruMap } from '../../src/cache/lru-map.ts';
 import { resultCacheKey, type ResultKeyParts } from '../../src/cache/result-key.ts';
 import { SafeCache } from '../../src/cache/safe-cache.ts';
 import { createLogger } from '../../src/logger.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { LogCapture } from './helpers/fixtures.ts';
 import { RedisServer } from './helpers/redis.ts';
 
@@ -154,12 +154,11 @@ describe('SafeCache', () => {
 
 describe('SQLite backend', () => {
   let dir: string;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cratedigger-cache-'));
+    ({ dir, cleanup } = await tempDir('cache'));
   });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup());
 
   it('persists across backends on the same file; clear drops only its namespace', async () => {
     const { logger } = capture();
@@ -266,7 +265,7 @@ describe('Redis backend (real redis-server)', () => {
     for (let i = 0; i < 5; i++) await cache.get('k');
     expect(logs.find('cache unavailable', 40)).toHaveLength(1);
     await redis.restart();
-    await waitFor(() => !backend.health.down, 5000);
+    await waitFor(() => !backend.health.down, { what: 'the cache back up', timeoutMs: 5000 });
     expect(await cache.set('k2', 'v2')).toBe(true);
     expect(await cache.get('k2')).toBe('v2');
     expect(logs.find('cache reachable again', 30)).toHaveLength(1);
@@ -287,11 +286,3 @@ describe('Redis backend (real redis-server)', () => {
     await backend.close();
   });
 });
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(20);
-  }
-}

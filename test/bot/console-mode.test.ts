@@ -6,7 +6,9 @@ import { loadConfig } from '../../src/config.ts';
 import { type AppServices, closeAppServices, openAppServices } from '../../src/app/services.ts';
 import { runConsole, setupHelp } from '../../src/console/console-mode.ts';
 import { createLogger } from '../../src/logger.ts';
-import { buildTestIndex, catalogTracks, LogCapture, MODELS_DIR, REPO, tempDir } from './helpers/fixtures.ts';
+import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { buildTestIndex, catalogTracks, LogCapture } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let ctx: AppServices;
@@ -14,7 +16,7 @@ let ctx: AppServices;
 beforeAll(async () => {
   tmp = await tempDir('bot-console');
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(12) });
-  const config = loadConfig({ MODELS_DIR, EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'), INDEX_NAME: 'main', ORT_THREADS: '1' }, REPO);
+  const config = loadConfig({ MODELS_DIR, EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'), INDEX_NAME: 'main', ORT_THREADS: '1' }, REPO_ROOT);
   ctx = await openAppServices(config, createLogger({ level: 'warn', format: 'json', destination: new LogCapture() }));
 });
 

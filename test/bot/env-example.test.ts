@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARIABLES, loadConfig } from '../../src/config.ts';
-import { REPO } from './helpers/fixtures.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 
-const text = readFileSync(path.join(REPO, '.env.example'), 'utf8');
+const text = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8');
 const assignments = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
 
 describe('.env.example', () => {
@@ -17,7 +17,7 @@ describe('.env.example', () => {
 
   it('is itself a valid configuration, with every variable commented', () => {
     const env = Object.fromEntries(assignments);
-    expect(() => loadConfig(env, REPO)).not.toThrow();
+    expect(() => loadConfig(env, REPO_ROOT)).not.toThrow();
     const lines = text.split('\n');
     for (const [name] of assignments) {
       const i = lines.findIndex((l) => l.startsWith(`${name}=`));

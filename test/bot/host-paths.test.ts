@@ -14,7 +14,9 @@ import { createPreviewProvider } from '../../src/app/track-preview.ts';
 import { createLogger } from '../../src/logger.ts';
 import { isModelId } from '../../src/models/model-id.ts';
 import { isIndexName } from '../../src/retrieval/index-names.ts';
-import { LogCapture, REPO, tempDir } from './helpers/fixtures.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { LogCapture } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let real: string;
@@ -37,11 +39,11 @@ describe('names', () => {
   });
 
   it('INDEX_NAME takes names only, SBERT_MODEL and CLAP_MODEL model ids only', () => {
-    expect(() => loadConfig({ INDEX_NAME: '..' }, REPO)).toThrow(/INDEX_NAME: must be a folder name in EMBEDDINGS_DIR/);
-    expect(() => loadConfig({ INDEX_NAME: 'a/b' }, REPO)).toThrow(/INDEX_NAME/);
-    expect(() => loadConfig({ SBERT_MODEL: '../../etc' }, REPO)).toThrow(/SBERT_MODEL: must be a model id like owner\/name/);
-    expect(() => loadConfig({ CLAP_MODEL: '/models/clap' }, REPO)).toThrow(/CLAP_MODEL/);
-    expect(loadConfig({ INDEX_NAME: 'jamendo' }, REPO).index.dir).toBe(path.join(REPO, 'embeddings', 'jamendo'));
+    expect(() => loadConfig({ INDEX_NAME: '..' }, REPO_ROOT)).toThrow(/INDEX_NAME: must be a folder name in EMBEDDINGS_DIR/);
+    expect(() => loadConfig({ INDEX_NAME: 'a/b' }, REPO_ROOT)).toThrow(/INDEX_NAME/);
+    expect(() => loadConfig({ SBERT_MODEL: '../../etc' }, REPO_ROOT)).toThrow(/SBERT_MODEL: must be a model id like owner\/name/);
+    expect(() => loadConfig({ CLAP_MODEL: '/models/clap' }, REPO_ROOT)).toThrow(/CLAP_MODEL/);
+    expect(loadConfig({ INDEX_NAME: 'jamendo' }, REPO_ROOT).index.dir).toBe(path.join(REPO_ROOT, 'embeddings', 'jamendo'));
   });
 });
 

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { clientOptions } from '../../src/discord/client.ts';
-import { REPO } from './helpers/fixtures.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 
-const shards = (env: Record<string, string>) => loadConfig(env, REPO).discord.shards;
+const shards = (env: Record<string, string>) => loadConfig(env, REPO_ROOT).discord.shards;
 const problem = (env: Record<string, string>) => {
   try {
-    loadConfig(env, REPO);
+    loadConfig(env, REPO_ROOT);
   } catch (err) {
     return (err as { full?: string }).full;
   }
@@ -18,20 +18,20 @@ describe('shard settings', () => {
   it('default: auto, which discord.js resolves from GET /gateway/bot', () => {
     expect(shards({})).toEqual({ kind: 'auto' });
     expect(shards({ DISCORD_SHARD_COUNT: '', DISCORD_SHARD_IDS: '' })).toEqual({ kind: 'auto' });
-    const options = clientOptions(loadConfig({}, REPO));
+    const options = clientOptions(loadConfig({}, REPO_ROOT));
     expect(options.shards).toBe('auto');
     expect(options.shardCount).toBeUndefined();
   });
 
   it('DISCORD_SHARD_COUNT alone: every shard in this process', () => {
     expect(shards({ DISCORD_SHARD_COUNT: '3' })).toEqual({ kind: 'fixed', ids: [0, 1, 2], count: 3 });
-    const options = clientOptions(loadConfig({ DISCORD_SHARD_COUNT: '3' }, REPO));
+    const options = clientOptions(loadConfig({ DISCORD_SHARD_COUNT: '3' }, REPO_ROOT));
     expect([options.shards, options.shardCount]).toEqual([[0, 1, 2], 3]);
   });
 
   it('DISCORD_SHARD_IDS with DISCORD_SHARD_COUNT: this process owns a subset (ids and ranges, sorted)', () => {
     expect(shards({ DISCORD_SHARD_COUNT: '8', DISCORD_SHARD_IDS: '6, 0-2 ,4' })).toEqual({ kind: 'fixed', ids: [0, 1, 2, 4, 6], count: 8 });
-    const options = clientOptions(loadConfig({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '1' }, REPO));
+    const options = clientOptions(loadConfig({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '1' }, REPO_ROOT));
     expect([options.shards, options.shardCount]).toEqual([[1], 2]);
   });
 

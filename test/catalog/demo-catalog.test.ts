@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoAudioPath } from '../../src/audio/demo-audio.ts';
@@ -10,6 +9,7 @@ import { DEMO_DEFAULT_TRACKS, STYLE_FAMILIES, generateDemoCatalog } from '../../
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../src/catalog/jamendo-vocabulary.ts';
 import { moodRole, tagPhrase } from '../../src/catalog/tag-words.ts';
 import { forbidsDerivatives, jamendoNumber, trackUrl } from '../../src/catalog/track.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const VOCAB = {
   mood: new Set<string>(JAMENDO_MOODS),
@@ -133,7 +133,7 @@ describe('generateDemoCatalog', () => {
 
 describe('catalog demo command', () => {
   it('writes the demo catalog, and checks its options', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'catalog-demo-'));
+    const { dir, cleanup } = await tempDir('catalog-demo');
     try {
       const out: string[] = [];
       const err: string[] = [];
@@ -145,7 +145,7 @@ describe('catalog demo command', () => {
       expect(await runCatalogCommand(['demo', '--out', file, '--tracks', 'many'], io)).toBe(2);
       expect(err.at(-1)).toMatch(/--tracks must be a whole number/);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await cleanup();
     }
   });
 });

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/catalog/catalog-file.ts';
 import { runCatalogCommand } from '../../src/cli/catalog-command.ts';
 import { JAMENDO_FILES } from '../../src/catalog/jamendo/download.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -30,13 +30,12 @@ const MIRROR: Record<string, string> = {
     'Available under CC BY-NC-SA: https://creativecommons.org/licenses/by-nc-sa/3.0/\n',
 };
 
-let dir: string;
+const dir = await fileTempDir('catalog-download');
 let server: Server;
 let base: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'catalog-download-'));
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
     const body = MIRROR[req.url ?? ''];
@@ -49,7 +48,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('catalog jamendo --download', () => {

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/catalog/catalog-file.ts';
 import { runCatalogCommand } from '../../src/cli/catalog-command.ts';
 import { forbidsDerivatives } from '../../src/catalog/track.ts';
 import type { Track } from '../../src/catalog/track.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
 /** Runs the command as the CLI would, capturing its output lines. */
 async function run(argv: string[]) {
@@ -18,11 +18,10 @@ async function run(argv: string[]) {
 const tsv = (rows: string[][]) => rows.map((r) => r.join('\t')).join('\n') + '\n';
 const TSV_HEADER = ['TRACK_ID', 'ARTIST_ID', 'ALBUM_ID', 'PATH', 'DURATION', 'TAGS'];
 
-let dir: string;
+const dir = await fileTempDir('catalog-import');
 const file = (name: string) => join(dir, name);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'catalog-import-'));
   await writeFile(
     file('tag_map.json'),
     JSON.stringify({
@@ -122,10 +121,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('catalog jamendo: MTG-Jamendo TSV subsets', () => {

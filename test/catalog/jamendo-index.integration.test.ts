@@ -1,22 +1,21 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR as DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { suiteTempDir } from '../helpers/temp-dir.ts';
 
-/** The real MTG-Jamendo metadata (18,486 tracks) from ../shared, never copied into the repo. */
-const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
-const root = await mkdtemp(path.join(tmpdir(), 'jamendo-index-'));
-const catalog = path.join(root, 'jamendo.csv');
-const index = path.join(root, 'jamendo');
 const env = { MODELS_DIR, SBERT_MODEL: 'cratedigger/tiny-sbert' };
 
-describe.runIf(existsSync(DATA))('MTG-Jamendo end to end: import → index on generated models → recommend', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('MTG-Jamendo end to end: import → index on generated models → recommend'), () => {
+  // The real MTG-Jamendo metadata (18,486 tracks) from ../shared, never copied into the repo.
+  const root = suiteTempDir('jamendo-index');
+  let index = '';
   let importOut = '';
   beforeAll(async () => {
     await ensureGeneratedModels();
+    const catalog = path.join(root.path, 'jamendo.csv');
+    index = path.join(root.path, 'jamendo');
     const imported = await runCli(
       ['catalog', 'jamendo', '--metadata', `${DATA}/metadata_base.csv`, '--captions', `${DATA}/captions.csv`, '--tag-map', `${DATA}/tag_map.json`, '--out', catalog],
       env,
@@ -27,7 +26,6 @@ describe.runIf(existsSync(DATA))('MTG-Jamendo end to end: import → index on ge
     expect(built.stderr).toBe('');
     expect(built.stdout).toMatch(/: 18486 tracks, Flat, text-only/);
   }, 600_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('the import reports the dataset as its README describes it', () => {
     expect(importOut).toContain('tracks: 18486');

@@ -1,17 +1,15 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importJamendoFiles } from '../../src/catalog/jamendo/import-files.ts';
 import type { ImportSummary } from '../../src/catalog/jamendo/build-catalog.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../src/catalog/jamendo-vocabulary.ts';
+import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR, needsJamendoData } from '../helpers/paths.ts';
 
-/** Real MTG-Jamendo metadata beside the repository (never copied into it). */
-const DATA = resolve(import.meta.dirname, '../../../shared/data/jamendo');
-const data = (name: string) => join(DATA, name);
+const data = (name: string) => join(JAMENDO_DATA_DIR, name);
 
-describe.skipIf(!existsSync(DATA))('real MTG-Jamendo data (../shared/data/jamendo)', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('real MTG-Jamendo data'), () => {
   describe('metadata_base.csv + captions.csv + tag_map.json', () => {
     let tracks: Track[];
     let summary: ImportSummary;

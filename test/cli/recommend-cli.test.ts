@@ -1,13 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCatalog } from '../../src/catalog/catalog-file.ts';
 import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
-import { ensureGeneratedModels, MODELS_DIR } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { MODELS_DIR } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'cli-'));
+const root = await fileTempDir('cli');
 const env = { MODELS_DIR, EMBEDDINGS_DIR: root, SBERT_MODEL: 'cratedigger/tiny-sbert' };
 const indexDir = path.join(root, 'small');
 const tracks = generateDemoCatalog({ tracks: 120, seed: 9 });
@@ -26,7 +26,6 @@ beforeAll(async () => {
   expect(built.code).toBe(0);
   expect(built.stdout).toMatch(/Wrote .*small: 120 tracks, Flat, text-only, lexical stage with tag lexicon \(\d+ tags, .*\), version [0-9a-f]{12}/);
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('npm run recommend', () => {
   it('--json prints exactly one JSON object with results, timings and index', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GatewayDispatchEvents,
   PermissionFlagsBits,
@@ -9,6 +8,7 @@ import {
   type APIUser,
   type GatewayReadyDispatchData,
 } from 'discord.js';
+import { waitFor } from '../helpers/wait-for.ts';
 import type { ActiveFault, FaultRule } from './faults.ts';
 import { Gateway, GATEWAY_PATH, shardOf, type Shard } from './gateway.ts';
 import { handleRequest, listen } from './http.ts';
@@ -63,20 +63,6 @@ export interface WaitOptions {
 }
 
 const DEFAULT_WAIT_MS = 5000;
-
-/** Polls `check` until it returns something truthy; fails after the timeout with `what` in the message. */
-export async function waitUntil<T>(check: () => T | undefined | null | false, options: WaitOptions = {}, describe?: () => string): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_WAIT_MS);
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      const detail = describe ? `\n${describe()}` : '';
-      throw new Error(`timed out after ${options.timeoutMs ?? DEFAULT_WAIT_MS} ms waiting for ${options.what ?? 'condition'}${detail}`);
-    }
-    await sleep(10);
-  }
-}
 
 /** Discord shows a command only to members holding its `default_member_permissions` ("0": administrators only). */
 function mayUse(command: APIApplicationCommand, permissions: bigint): boolean {
@@ -411,7 +397,7 @@ export class DiscordEmulator {
 
   /** Polls until `check` returns something truthy and returns it; the error lists the last requests. */
   waitFor<T>(check: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-    return waitUntil(check, options, () => this.#recentRequests());
+    return waitFor(check, { what: options.what ?? 'condition', timeoutMs: options.timeoutMs ?? DEFAULT_WAIT_MS, detail: () => this.#recentRequests() });
   }
 
   /** Waits until a client has a live gateway session (identified or resumed on an open socket). */

@@ -1,5 +1,5 @@
 /** A local Discord (REST v10 + gateway) for end-to-end tests with a real discord.js Client. See README.md. */
-export { DiscordEmulator, InteractionHandle, waitUntil, type EmulatorOptions, type WaitOptions } from './emulator.ts';
+export { DiscordEmulator, InteractionHandle, type EmulatorOptions, type WaitOptions } from './emulator.ts';
 export type { ActiveFault, FaultRule } from './faults.ts';
 export type { ConnectionRecord, Gateway, IdentifyRecord, ResumeRecord } from './gateway.ts';
 export type { CommandOptionValues } from './interactions.ts';

@@ -1,33 +1,30 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/run-eval.ts';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { HAS_JAMENDO_DATA, MODELS_DIR, needsJamendoData } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
-
-const DATA = path.resolve(REPO_ROOT, '../shared/data/jamendo');
-const root = await mkdtemp(path.join(tmpdir(), 'eval-'));
-const results = path.join(root, 'QUALITY.md');
+import { suiteTempDir } from '../helpers/temp-dir.ts';
 
 /**
  * The evaluation on a slice of the real catalog (its first 3,000 tracks), through the CLI: the
  * guard that the hybrid with query understanding keeps beating both single stages.
  */
-describe.runIf(existsSync(DATA))('npm run eval on a slice of MTG-Jamendo (needs ../shared/data/jamendo)', () => {
+describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run eval on a slice of MTG-Jamendo'), () => {
+  const root = suiteTempDir('eval');
+  const results = () => path.join(root.path, 'QUALITY.md');
   let report: EvalReport;
   beforeAll(async () => {
     await ensureGeneratedModels();
     const r = await runCli(
-      ['eval', '--limit', '3000', '--pairs', '25', '--min-relevant', '8', '--no-tune', '--json', '--results', results],
+      ['eval', '--limit', '3000', '--pairs', '25', '--min-relevant', '8', '--no-tune', '--json', '--results', results()],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
     expect(r.code, r.stderr).toBe(0);
     report = JSON.parse(r.stdout);
   }, 320_000);
-  afterAll(() => rm(root, { recursive: true, force: true }));
 
   const p10 = (name: string, cell: 'all/dev' | 'all/test') => report.configs.find((c) => c.name === name)!.cells[cell]!.p10;
 
@@ -46,7 +43,7 @@ describe.runIf(existsSync(DATA))('npm run eval on a slice of MTG-Jamendo (needs 
   });
 
   it('writes the tables, the targets and the prototype prompts to the results file', async () => {
-    const text = await readFile(results, 'utf8');
+    const text = await readFile(results(), 'utf8');
     expect(text).toMatch(/^# Retrieval quality/);
     expect(text).toContain('<!-- eval:tiny:start -->');
     expect(text).toContain('### Test half (never tuned on)');

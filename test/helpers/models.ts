@@ -1,17 +1,23 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateModels } from '../../src/models/generate/index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
+import { configureTransformers } from '../../src/retrieval/encoders/model-files.ts';
 import type { EncoderOptions } from '../../src/retrieval/encoders/types.ts';
 import type { ModelRuntime } from '../../src/retrieval/recommender-service.ts';
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MODELS_DIR = path.join(REPO_ROOT, 'models');
+import { MODELS_DIR } from './paths.ts';
 
 /** The project's generated models (written by set-up; generated here if a test runs first). */
 export async function ensureGeneratedModels(): Promise<void> {
   await generateModels({ outDir: MODELS_DIR });
+}
+
+/**
+ * Sets this test process's transformers.js up to load from `modelsDir`, as a worker does at its
+ * start: files that make encoders in their own thread call it once.
+ */
+export function useModelsIn(modelsDir = MODELS_DIR): void {
+  configureTransformers({ modelsDir, allowRemote: false });
 }
 
 export const runtime: ModelRuntime = { modelsDir: MODELS_DIR, dtype: 'q8', threads: 1, allowRemote: false };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from './models.ts';
+import { REPO_ROOT } from './paths.ts';
 
 export interface CliResult {
   code: number | null;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { benchAudio } from '../../src/bench/audio-bench.ts';
-import { ensureGeneratedModels, runtime } from '../helpers/models.ts';
+import { ensureGeneratedModels, runtime, useModelsIn } from '../helpers/models.ts';
 
 describe('benchAudio', () => {
   it('times decoding, worker embedding and the build loop on a few synthesized demo tracks', async () => {
     await ensureGeneratedModels();
+    useModelsIn(); // its mel/ONNX split embeds in this thread
     const r = await benchAudio({ tracks: 4, runtime });
     expect(r.model).toEqual({ clap: 'cratedigger/tiny-clap', dtype: 'q8', threads: 1 });
     // Demo tracks last 12–20 s: two windows each.

@@ -3,14 +3,17 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCatalog } from '../../src/catalog/catalog-file.ts';
 import { INDEX_FILES, manifestSchema } from '../../src/retrieval/artifacts/manifest.ts';
 import { decodeNpy } from '../../src/retrieval/artifacts/npy.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { tempDir } from '../audio/fixtures.ts';
-import { ensureGeneratedModels, MODELS_DIR, REPO_ROOT } from '../helpers/models.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
+import { recordingTool } from '../helpers/recording-tool.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts';
 
 /**
@@ -19,8 +22,7 @@ import { type AudioCatalogFixture, writeAudioCatalog } from './audio-fixtures.ts
  */
 
 const TRACKS = 48;
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('audio-build');
 let fixture: AudioCatalogFixture;
 let catalogFile: string;
 
@@ -31,13 +33,11 @@ const indexArgs = (out: string) => [
 ];
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('audio-build'));
   await ensureGeneratedModels();
   fixture = await writeAudioCatalog(base, TRACKS);
   catalogFile = path.join(base, 'catalog.csv');
   await writeCatalog(catalogFile, fixture.tracks);
 }, 120_000);
-afterAll(async () => cleanup());
 
 interface Running {
   child: ChildProcess;
@@ -67,12 +67,14 @@ async function chunks(dir: string): Promise<string[]> {
 
 /** Resolves once the checkpoint has more than `than` chunks (the build is mid-way). */
 async function waitForChunks(dir: string, than: number, run: Running): Promise<void> {
-  let finished = false;
-  void run.done.then(() => (finished = true));
-  while ((await chunks(dir)).length <= than) {
-    if (finished) throw new Error(`the build ended before its checkpoint had ${than + 1} chunks: ${(await run.done).stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let ended: { stderr: string } | undefined;
+  void run.done.then((r) => (ended = r));
+  await waitFor(async () => (await chunks(dir)).length > than, {
+    what: `a checkpoint with ${than + 1} chunks`,
+    intervalMs: 25,
+    giveUp: () => (ended ? 'the build ended first' : undefined),
+    detail: () => ended?.stderr ?? '',
+  });
 }
 
 const file = (dir: string, name: string) => readFile(path.join(dir, name));
@@ -171,6 +173,25 @@ describe('index --audio-root', () => {
       expect(r.audioScore).toBeNull();
     }
   }, 60_000);
+
+  it('decodes and makes --previews with the ffmpeg and ffprobe that FFMPEG_PATH and FFPROBE_PATH name', async () => {
+    const tracks = fixture.tracks.slice(0, 3);
+    const small = path.join(base, 'small.csv');
+    await writeCatalog(small, tracks);
+    const ffmpeg = await recordingTool(base, 'ffmpeg');
+    const ffprobe = await recordingTool(base, 'ffprobe');
+    const res = await runCli(
+      ['index', '--catalog', small, '--audio-root', fixture.root, '--out', path.join(base, 'tools'), '--sbert-model', GENERATED_SBERT_ID, '--clap-model', GENERATED_CLAP_ID, '--previews'],
+      { ...env, FFMPEG_PATH: ffmpeg.path, FFPROBE_PATH: ffprobe.path, PREVIEW_CACHE_DIR: path.join(base, 'previews') },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('audio: 3 of 3 tracks embedded.');
+    const [decoded, probed] = [await ffmpeg.calls(), await ffprobe.calls()];
+    for (const t of tracks) {
+      expect(decoded.some((args) => args.includes(t.path!)), t.path).toBe(true);
+      expect(probed.some((args) => args.includes(t.path!)), t.path).toBe(true);
+    }
+  }, 120_000);
 
   it('refuses --previews or --clap-model without --audio-root, and a missing audio root', async () => {
     const a = await runCli(['index', '--catalog', catalogFile, '--previews'], env);

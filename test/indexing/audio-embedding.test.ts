@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../src/catalog/track.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
@@ -13,22 +11,18 @@ import type { AudioEncoder } from '../../src/retrieval/encoders/types.ts';
 import { CLAP_WINDOW_SAMPLES } from '../../src/retrieval/encoders/types.ts';
 import { startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { norm, row } from '../../src/retrieval/matrix.ts';
-import { tempDir } from '../audio/fixtures.ts';
-import { clapOptions, ensureGeneratedModels, sbertOptions } from '../helpers/models.ts';
+import { type ToneSpec, writeTone } from '../helpers/audio-files.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { clapOptions, ensureGeneratedModels, sbertOptions, useModelsIn } from '../helpers/models.ts';
 
-const run = promisify(execFile);
-
-let base: string;
-let cleanup: () => Promise<void>;
+const base = await fileTempDir('audio-embed');
 let root: string;
+/** This thread's models folder: the generated CLAP (linked) and the edited copies made below. */
+let modelsDir: string;
 let encoder: AudioEncoder;
 
-/** A track whose audio is a lavfi source (48 kHz, so lossless files have exact sample counts). */
-async function source(file: string, lavfi: string, seconds: number): Promise<void> {
-  await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `${lavfi}:sample_rate=48000:duration=${seconds}`,
-    '-ac', '1', path.join(root, file)]);
-}
+/** A track's audio at 48 kHz, so lossless files have exact sample counts. */
+const source = (file: string, spec: Omit<ToneSpec, 'sampleRate'>) => writeTone(path.join(root, file), { ...spec, sampleRate: 48_000 });
 
 const track = (id: string, p: string): Track => ({ id, path: p, tags: { mood: [], genre: [], instrument: [] }, caption: '', keywords: [] });
 
@@ -55,23 +49,26 @@ async function embedAll(tracks: Track[], enc: AudioEncoder): Promise<AudioCheckp
 const bits = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('audio-embed'));
   root = path.join(base, 'audio');
   await ensureGeneratedModels();
   await Promise.all([
-    source('short.wav', 'sine=frequency=220', 5),
-    source('exact.flac', 'sine=frequency=440', 10),
-    source('mid.flac', 'sine=frequency=660', 15),
-    source('long.wav', 'sine=frequency=880', 25),
-    source('n/longer.ogg', 'sine=frequency=330', 45),
-    source('noise.mp3', 'anoisesrc=color=pink:seed=3', 6),
+    source('short.wav', { freq: 220, seconds: 5 }),
+    source('exact.flac', { freq: 440, seconds: 10 }),
+    source('mid.flac', { freq: 660, seconds: 15 }),
+    source('long.wav', { freq: 880, seconds: 25 }),
+    source('n/longer.ogg', { freq: 330, seconds: 45 }),
+    source('noise.mp3', { source: 'anoisesrc=color=pink:seed=3', seconds: 6 }),
   ]);
-  encoder = await createClapAudioEncoder(clapOptions);
+  modelsDir = path.join(base, 'models');
+  const link = path.join(modelsDir, clapOptions.modelId);
+  await mkdir(path.dirname(link), { recursive: true });
+  await symlink(path.join(clapOptions.modelsDir, clapOptions.modelId), link);
+  useModelsIn(modelsDir);
+  encoder = await createClapAudioEncoder({ ...clapOptions, modelsDir });
 }, 120_000);
 
 afterAll(async () => {
   await encoder?.dispose();
-  await cleanup();
 });
 
 describe('CLAP audio encoder', () => {
@@ -91,7 +88,7 @@ describe('CLAP configs that name fusion', () => {
   /** A copy of the tiny CLAP's audio files whose configs are edited by `edit`. */
   async function variant(name: string, edit: (pre: Record<string, unknown>, cfg: { audio_config: Record<string, unknown> }) => void): Promise<string> {
     const src = path.join(clapOptions.modelsDir, clapOptions.modelId);
-    const dst = path.join(base, 'models', 'variants', name);
+    const dst = path.join(modelsDir, 'variants', name);
     await mkdir(path.join(dst, 'onnx'), { recursive: true });
     for (const f of ['tokenizer.json', 'onnx/audio_model_quantized.onnx']) await copyFile(path.join(src, f), path.join(dst, f));
     const pre = JSON.parse(await readFile(path.join(src, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
@@ -103,7 +100,6 @@ describe('CLAP configs that name fusion', () => {
   }
 
   it('use the unfused features of an unfused model (same vectors), and refuse a fused model', async () => {
-    const modelsDir = path.join(base, 'models');
     const unfused = await variant('fusion-named', (pre) => (pre.truncation = 'fusion'));
     const enc = await createClapAudioEncoder({ ...clapOptions, modelsDir, modelId: unfused });
     const w = new Float32Array(CLAP_WINDOW_SAMPLES).map((_, i) => 0.3 * Math.sin(i / 50) * Math.sin(i / 7000));

@@ -4,7 +4,7 @@ import { encodePcmBatch } from '../../src/audio/encode.ts';
 import { DEMO_SAMPLE_RATE, synthesizeTrack } from '../../src/audio/synth.ts';
 import type { Track } from '../../src/catalog/track.ts';
 import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
-import { writeSilence, writeTone } from '../audio/fixtures.ts';
+import { writeSilence, writeTone } from '../helpers/audio-files.ts';
 
 /**
  * A small catalog with real audio: demo tracks synthesized short (most 4 s: one window; every

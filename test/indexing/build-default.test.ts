@@ -1,16 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultIndexStaleReason } from '../../src/cli/build-default-command.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { modelFingerprint } from '../../src/retrieval/encoders/model-files.ts';
-import { tempDir } from '../audio/fixtures.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 import { writeFixtureIndex } from '../helpers/index-fixture.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => ({ dir: base, cleanup } = await tempDir('build-default')));
-afterAll(async () => cleanup());
+const base = await fileTempDir('build-default');
 
 describe('build-default keeps or rebuilds the default index', () => {
   it('keeps a current two-stage index; rebuilds one that is absent, text-only, unscored, stale or unreadable', async () => {

@@ -5,12 +5,13 @@ import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.t
 import type { TextEncoder } from '../../src/retrieval/encoders/types.ts';
 import { dot, row } from '../../src/retrieval/matrix.ts';
 import { fixtureTracks } from '../helpers/index-fixture.ts';
-import { ensureGeneratedModels, sbertOptions } from '../helpers/models.ts';
+import { ensureGeneratedModels, sbertOptions, useModelsIn } from '../helpers/models.ts';
 
 describe('catalog text embedding (sent shortest first)', () => {
   let encoder: TextEncoder;
   beforeAll(async () => {
     await ensureGeneratedModels();
+    useModelsIn();
     // fp32: a row does not depend on the batch it was computed in (q8 quantizes per batch).
     encoder = await createSbertEncoder({ ...sbertOptions, dtype: 'fp32', batchSize: 4 });
   });

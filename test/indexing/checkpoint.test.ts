@@ -1,15 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CheckpointKey, openCheckpoint } from '../../src/indexing/audio/checkpoint.ts';
 import { type AudioFailure, countByReason, failureReportCsv } from '../../src/indexing/audio/failures.ts';
 import { poolWindows } from '../../src/indexing/audio/track-vector.ts';
-import { tempDir } from '../audio/fixtures.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-let base: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => ({ dir: base, cleanup } = await tempDir('checkpoint')));
-afterAll(async () => cleanup());
+const base = await fileTempDir('checkpoint');
 
 const DIM = 4;
 const key = (over: Partial<CheckpointKey> = {}): CheckpointKey => ({

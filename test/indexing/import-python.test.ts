@@ -1,17 +1,18 @@
-import { copyFile, mkdtemp, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCatalog } from '../../src/catalog/catalog-file.ts';
 import { importPythonArtifacts, type ImportPythonOptions } from '../../src/indexing/import-python.ts';
 import { loadIndexFolder } from '../../src/retrieval/artifacts/load-index.ts';
 import { norm, row } from '../../src/retrieval/matrix.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { ensureGeneratedModels, MODELS_DIR } from '../helpers/models.ts';
+import { ensureGeneratedModels } from '../helpers/models.ts';
+import { MODELS_DIR } from '../helpers/paths.ts';
 import { python, writePrototypeArtifacts } from '../helpers/python.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'import-python-'));
+const root = await fileTempDir('import-python');
 const proto = path.join(root, 'proto');
 const N = 60;
 const unprocessed = [3, 17, 18, 40];
@@ -40,7 +41,6 @@ beforeAll(async () => {
   await mkdir(proto);
   await writePrototypeArtifacts(proto, { rows: N, unprocessed, seed: 1 });
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('import of the Python prototype artifacts', () => {
   it('reads np.save, faiss.write_index, a headerless memmap and a mask with gaps; re-normalizes', async () => {

@@ -12,10 +12,10 @@ import { labelledSection, writeResultsSection } from '../../src/bench/results-fi
 import { intOption } from '../../src/cli/int-option.ts';
 import { processIo, runCommand, type CommandIo } from '../../src/cli/run-command.ts';
 import { UserError } from '../../src/errors.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 import { formatBotLoad } from './report.ts';
 import { runBotLoad, SCENARIOS, type Scenario } from './run-bot-load.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BOT_LOAD_LABEL = 'bot-load';
 
 export const BENCH_BOT_USAGE = `Usage: npm run bench:bot -- [options]

@@ -3,22 +3,21 @@
  * every interaction was answered, and the run lands in its own section of the results file.
  * No latency is asserted: the figures are for reading, not for passing.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../helpers/run-cli.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 import type { BotLoadReport } from './run-bot-load.ts';
 
 const SIZE = { interactions: 10, bursts: 3, members: 5, servers: 2, faultQueries: 8, callers: 4 };
 
-let root: string;
+const root = await fileTempDir('bench-bot');
 let results: string;
 let report: BotLoadReport;
 let stderr: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'bench-bot-'));
   results = path.join(root, 'RESULTS.md');
   // Another section already there must survive the run.
   await writeFile(results, '# Benchmark results\n\n<!-- bench:tiny:start -->\n## Models: tiny\nkept\n<!-- bench:tiny:end -->\n');
@@ -28,10 +27,6 @@ beforeAll(async () => {
   expect(run.code, run.stderr).toBe(0);
   report = JSON.parse(run.stdout) as BotLoadReport;
 }, 620_000);
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 
 const every = () => [...report.bursts!.runs, report.reload!, report.redis!, report.worker!];
 

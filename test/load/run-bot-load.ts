@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { benchmarkPrompts } from '../../src/bench/prompts.ts';
 import { describeMachine, type Machine } from '../../src/bench/machine.ts';
@@ -7,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { RedisServer } from '../bot/helpers/redis.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { BotUnderLoad } from './bot-under-load.ts';
 import { loadGoals, type Goal } from './goals.ts';
 import type { Ask } from './outcomes.ts';
@@ -86,7 +86,7 @@ export async function runBotLoad(o: BotLoadOptions): Promise<BotLoadReport> {
   const started = new Date();
   const config = loadConfig(o.env);
   const emu = await DiscordEmulator.start({ guilds: o.servers, members: o.members });
-  const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bot-load-'));
+  const { dir: work, cleanup } = await tempDir('bot-load');
   const prompts = benchmarkPrompts(o.interactions + 3 * o.faultQueries);
   const faultAsks = (k: number) => asksFor(emu, prompts.slice(o.interactions + k * o.faultQueries, o.interactions + (k + 1) * o.faultQueries));
   const botEnv = (cache: string, previews: string): NodeJS.ProcessEnv => ({
@@ -169,7 +169,7 @@ export async function runBotLoad(o: BotLoadOptions): Promise<BotLoadReport> {
     await Promise.allSettled(bots.map((b) => b.stop()));
     await redis?.stop();
     await emu.close();
-    await rm(work, { recursive: true, force: true });
+    await cleanup();
   }
   report.loadAverage.end = oneMinuteLoad();
   report.goals = loadGoals(report);

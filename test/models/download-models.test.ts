@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
 import { DEFAULT_MODELS, downloadModel, filesFor, parseDownloadArgs } from '../../scripts/download-models.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 const run = promisify(execFile);
 const TSX = resolve('node_modules/tsx/dist/cli.mjs');
@@ -25,8 +26,7 @@ const SERVED: Record<string, string> = {
   'Xenova/larger_clap_music_and_speech': GENERATED_CLAP_ID,
 };
 
-let root: string;
-let cleanup: () => Promise<void>;
+const root = await fileTempDir('download');
 let server: Server;
 let endpoint: string;
 const requests: string[] = [];
@@ -34,7 +34,6 @@ const requests: string[] = [];
 const truncated = new Set<string>();
 
 beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('download'));
   await generateModels({
     outDir: join(root, 'source'),
     sbert: { layers: 1, hidden: 32, heads: 2, intermediate: 32, vocab: 500 },
@@ -72,7 +71,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server.close(r));
-  await cleanup();
 });
 
 describe('models:download', () => {

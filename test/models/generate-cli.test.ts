@@ -1,22 +1,16 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseGenerateArgs } from '../../src/models/generate/cli-args.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 const run = promisify(execFile);
 const TSX = resolve('node_modules/tsx/dist/cli.mjs');
 const SCRIPT = resolve('scripts/generate-models.ts');
 
-let root: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('gen-cli'));
-});
-afterAll(async () => {
-  await cleanup();
-});
+const root = await fileTempDir('gen-cli');
 
 describe('parseGenerateArgs', () => {
   it('defaults: both models into $MODELS_DIR or models/', () => {

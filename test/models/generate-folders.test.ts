@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import {
   CLAP_REQUIRED_FILES,
@@ -14,7 +14,8 @@ import {
   SBERT_REQUIRED_FILES,
 } from '../../src/models/generate/index.ts';
 import type { GenerateModelsOptions } from '../../src/models/generate/index.ts';
-import { readTree, tempDir } from './helpers.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { readTree } from './helpers.ts';
 
 /** Small towers: these tests are about files, not about model quality. */
 const TINY: Omit<GenerateModelsOptions, 'outDir'> = {
@@ -26,15 +27,7 @@ const TINY: Omit<GenerateModelsOptions, 'outDir'> = {
   },
 };
 
-let root: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('gen'));
-});
-afterAll(async () => {
-  await cleanup();
-});
+const root = await fileTempDir('gen');
 
 async function expectUserError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   const err = await promise.then(

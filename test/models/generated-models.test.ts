@@ -14,10 +14,11 @@ import {
 import type { FeatureExtractionPipeline, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../src/catalog/jamendo-vocabulary.ts';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
-import { cosine, norm, row, sine, tempDir } from './helpers.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { cosine, norm, row, sine } from './helpers.ts';
 
 const DTYPES = ['fp32', 'q8'] as const;
 /** Cosine above which two embeddings of one text count as the same, per dtype. */
@@ -25,19 +26,13 @@ const SAME = { fp32: 0.99999, q8: 0.999 } as const;
 const TAGS = [...JAMENDO_MOODS, ...JAMENDO_GENRES, ...JAMENDO_INSTRUMENTS];
 const TEXTS = ['calm piano', 'a calm piano piece', 'aggressive metal drums', 'relaxing chill guitar for a rainy sunday'];
 
-let models: string;
-let cleanup: () => Promise<void>;
+const models = await fileTempDir('models');
 
 beforeAll(async () => {
-  ({ dir: models, cleanup } = await tempDir('models'));
   // Default sizes: what `npm run models:generate` writes.
   await generateModels({ outDir: models });
   env.allowRemoteModels = false;
   env.localModelPath = models;
-});
-
-afterAll(async () => {
-  await cleanup();
 });
 
 async function sbertRows(extractor: FeatureExtractionPipeline, texts: string[]): Promise<number[][]> {

@@ -5,18 +5,17 @@
 import { AutoTokenizer, ClapTextModelWithProjection, env, pipeline } from '@huggingface/transformers';
 import type { Tensor } from '@huggingface/transformers';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateModels, GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generate/index.ts';
-import { cosine, row, tempDir } from './helpers.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
+import { cosine, row } from './helpers.ts';
 
 const TEXTS = ['calm piano', 'a calm piano piece', 'aggressive metal drums', 'dreamy ambient pads at night'];
 const SEED = 11;
 
-let root: string;
-let cleanup: () => Promise<void>;
+const root = await fileTempDir('layers');
 
 beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('layers'));
   for (const layers of [0, 2]) {
     await generateModels({
       outDir: join(root, `layers-${layers}`),
@@ -26,9 +25,6 @@ beforeAll(async () => {
     });
   }
   env.allowRemoteModels = false;
-});
-afterAll(async () => {
-  await cleanup();
 });
 
 async function sbert(layers: number): Promise<number[][]> {

@@ -1,16 +1,15 @@
-import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadIndexFolder } from '../../src/retrieval/artifacts/load-index.ts';
 import { INDEX_FILES } from '../../src/retrieval/artifacts/manifest.ts';
 import { encodeNpy, float32Npy } from '../../src/retrieval/artifacts/npy.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
 import { writeFixtureIndex } from '../helpers/index-fixture.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'artifacts-'));
-afterAll(() => rm(root, { recursive: true, force: true }));
+const root = await fileTempDir('artifacts');
 
 let dir: string;
 let counter = 0;

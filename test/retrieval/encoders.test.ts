@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoderSet, type EncoderSet } from '../../src/retrieval/encoders/encoder-set.ts';
+import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
 import { startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { dot, norm, row } from '../../src/retrieval/matrix.ts';
-import { clapOptions, ensureGeneratedModels, sbertOptions } from '../helpers/models.ts';
+import { clapOptions, ensureGeneratedModels, sbertOptions, useModelsIn } from '../helpers/models.ts';
 
 let local: EncoderSet;
 beforeAll(async () => {
   await ensureGeneratedModels();
+  useModelsIn();
   local = await createEncoderSet({ text: sbertOptions, clap: clapOptions });
 });
 afterAll(() => local?.dispose());
@@ -50,6 +52,11 @@ describe('encoders (real transformers.js + onnxruntime-node on generated models)
     });
   });
 
+  it('an encoder made in a thread set up for another models folder, or another hub setting, refuses to load', async () => {
+    await expect(createSbertEncoder({ ...sbertOptions, modelsDir: '/elsewhere' })).rejects.toThrow(/loads from .*models\/ .*not \/elsewhere\/ .*call configureTransformers once when the thread starts/);
+    await expect(createSbertEncoder({ ...sbertOptions, allowRemote: true })).rejects.toThrow(/remote off.*remote allowed/);
+  });
+
   it('the worker gives the same vectors as in-process encoders, and a missing model fails its start', async () => {
     const worker = await startEncoderWorker({ text: sbertOptions, clap: clapOptions });
     try {
@@ -66,6 +73,8 @@ describe('encoders (real transformers.js + onnxruntime-node on generated models)
       message: expect.stringMatching(/^Model cratedigger\/nope is missing /),
       hint: expect.stringContaining('npm run models:generate'),
     });
+    // A worker's models come from one folder: transformers.js is set up once, when it starts.
+    await expect(startEncoderWorker({ text: sbertOptions, clap: { ...clapOptions, modelsDir: '/elsewhere' } })).rejects.toThrow(/one folder/);
   });
 
   it('the worker keeps the event loop free while it embeds a large batch', async () => {

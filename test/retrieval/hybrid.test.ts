@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
@@ -19,9 +18,10 @@ import { openRecommender, type RecommenderService } from '../../src/retrieval/re
 import type { FirstStageScoring } from '../../src/retrieval/scoring.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { ensureGeneratedModels, runtime, sbertOptions } from '../helpers/models.ts';
+import { ensureGeneratedModels, runtime, sbertOptions, useModelsIn } from '../helpers/models.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'hybrid-'));
+const root = await fileTempDir('hybrid');
 const tracks: Track[] = generateDemoCatalog({ tracks: 400, seed: 11 });
 const POOL = 40;
 let local: EncoderSet;
@@ -52,6 +52,7 @@ async function open(dir: string, firstStage: Partial<FirstStageScoring>): Promis
 
 beforeAll(async () => {
   await ensureGeneratedModels();
+  useModelsIn();
   local = await createEncoderSet({ text: sbertOptions, clap: null });
   textEmb = await embedCatalogTexts(local.text, tracks, { silent: true });
   lexical = buildLexicalStage(tracks, { synonyms: [] });
@@ -62,7 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(services.map((s) => s.close()));
   await local?.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 const carries = (t: Track, tag: { category: 'mood' | 'genre' | 'instrument'; tag: string }) => t.tags[tag.category].includes(tag.tag);

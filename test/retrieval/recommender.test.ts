@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCatalog } from '../../src/catalog/demo-catalog.ts';
@@ -13,10 +12,11 @@ import type { RecommenderSettings } from '../../src/retrieval/recommender.ts';
 import { openRecommender, type RecommenderService } from '../../src/retrieval/recommender-service.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { GENERATED_CLAP_ID, GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
-import { clapOptions, ensureGeneratedModels, runtime, sbertOptions } from '../helpers/models.ts';
+import { clapOptions, ensureGeneratedModels, runtime, sbertOptions, useModelsIn } from '../helpers/models.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const root = await mkdtemp(path.join(tmpdir(), 'recommender-'));
+const root = await fileTempDir('recommender');
 const tracks: Track[] = generateDemoCatalog({ tracks: 400, seed: 3 });
 let local: EncoderSet;
 let textEmb: Matrix;
@@ -54,6 +54,7 @@ async function open(dir: string, s = settings): Promise<RecommenderService> {
 
 beforeAll(async () => {
   await ensureGeneratedModels();
+  useModelsIn();
   local = await createEncoderSet({ text: sbertOptions, clap: clapOptions });
   textEmb = await embedCatalogTexts(local.text, tracks, { silent: true });
   // Stand-in audio embeddings (unit vectors; rows without audio are zeros, as in real indexes).
@@ -66,7 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(services.map((s) => s.close()));
   await local?.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 /** The pipeline computed by hand: exact dot products over every row, then the documented rules. */

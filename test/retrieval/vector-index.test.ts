@@ -1,15 +1,15 @@
 import { mkdtempSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dot, row } from '../../src/retrieval/matrix.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
 import { python } from '../helpers/python.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
+import { fileTempDir } from '../helpers/temp-dir.ts';
 
-const dirs: string[] = [];
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+/** Removed after the file's tests; each test writes in a folder of its own below it. */
+const root = await fileTempDir('vector-index');
 
 function bruteForceTop(vectors: ReturnType<typeof clusteredVectors>, q: Float32Array, k: number): number[] {
   const scores = Array.from({ length: vectors.rows }, (_, i) => [i, dot(row(vectors, i), q)] as const);
@@ -30,8 +30,7 @@ describe('VectorIndex (faiss-node)', () => {
   });
 
   it('writes a .faiss file in faiss format that reads back identically', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'vi-'));
-    dirs.push(dir);
+    const dir = await mkdtemp(path.join(root, 'vi-'));
     const index = VectorIndex.build(vectors);
     const file = path.join(dir, 'text.faiss');
     index.write(file);
@@ -45,8 +44,7 @@ describe('VectorIndex (faiss-node)', () => {
   });
 
   it('Python faiss reads our HNSW file with its efSearch, and finds the same neighbours', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'vi-'));
-    dirs.push(dir);
+    const dir = await mkdtemp(path.join(root, 'vi-'));
     const hnsw = VectorIndex.build(vectors, 'HNSW32');
     hnsw.write(path.join(dir, 'h.faiss'));
     const out = JSON.parse(
@@ -62,8 +60,7 @@ print(json.dumps({'ef': ix.hnsw.efSearch, 'ntotal': ix.ntotal, 'I': I[0].tolist(
   });
 
   it('refuses unreadable files, bad factories and wrong query dimensions with reasons', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'vi-'));
-    dirs.push(dir);
+    const dir = await mkdtemp(path.join(root, 'vi-'));
     const junk = path.join(dir, 'junk.faiss');
     await import('node:fs/promises').then((fs) => fs.writeFile(junk, 'not an index'));
     expect(() => VectorIndex.read(junk)).toThrow(/faiss cannot read it/);
@@ -104,8 +101,7 @@ print(json.dumps({'ef': ix.hnsw.efSearch, 'ntotal': ix.ntotal, 'I': I[0].tolist(
     console.log(`HNSW32 recall@300 = ${recall.toFixed(4)}`);
     expect(recall).toBeGreaterThanOrEqual(0.9);
     // The setting survives a write and read (it is part of faiss's file format).
-    const dir = mkdtempSync(path.join(tmpdir(), 'vi-'));
-    dirs.push(dir);
+    const dir = mkdtempSync(path.join(root, 'vi-'));
     hnsw.write(path.join(dir, 'h.faiss'));
     expect(VectorIndex.read(path.join(dir, 'h.faiss')).searchParams.efSearch).toBe(768);
     expect(VectorIndex.read(path.join(dir, 'h.faiss'), 'HNSW32', { efSearch: 64 }).searchParams.efSearch).toBe(64);

@@ -4,6 +4,7 @@
  * started again after a bounded exponential back-off, later requests succeed, and a worker that
  * cannot start is retried with growing waits while queries are told why.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/errors.ts';
@@ -11,7 +12,9 @@ import { createLogger } from '../../src/logger.ts';
 import type { EncoderSet } from '../../src/retrieval/encoders/encoder-set.ts';
 import { crashEncoderWorker, ENCODER_RESTART_BACKOFF, startEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
 import { backoffDelayMs } from '../../src/util/backoff.ts';
-import { LogCapture, tempDir } from '../bot/helpers/fixtures.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { LogCapture } from '../bot/helpers/fixtures.ts';
 import { ensureGeneratedModels, removableSbertModels, sbertOptions } from '../helpers/models.ts';
 
 const FAST = { initialMs: 20, maxMs: 160, healthyMs: 60_000 };
@@ -28,9 +31,16 @@ const up = (set: EncoderSet) => vi.waitFor(() => expect(set.health?.()).toEqual(
 beforeAll(() => ensureGeneratedModels());
 
 describe('backoffDelayMs', () => {
-  it('doubles from 0.5 s and stays at 30 s', () => {
-    expect(Array.from({ length: 9 }, (_, i) => backoffDelayMs(i, ENCODER_RESTART_BACKOFF))).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
-    expect(backoffDelayMs(1000, ENCODER_RESTART_BACKOFF)).toBe(30000);
+  it('doubles from the first wait, then stays at the longest, however many failures in a row', () => {
+    const settings = { initialMs: 3, maxMs: 40 };
+    expect(Array.from({ length: 7 }, (_, i) => backoffDelayMs(i, settings))).toEqual([3, 6, 12, 24, 40, 40, 40]);
+    expect(backoffDelayMs(10_000, settings)).toBe(40);
+  });
+
+  it('the encoder worker\'s restarts wait as the README says', async () => {
+    const readme = (await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8')).replace(/\s+/g, ' ');
+    const { initialMs, maxMs } = ENCODER_RESTART_BACKOFF;
+    expect(readme).toContain(`it is started again after ${initialMs / 1000} s — doubling up to ${maxMs / 1000} s while it keeps failing, back to ${initialMs / 1000} s`);
   });
 });
 

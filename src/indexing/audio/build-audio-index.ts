@@ -20,6 +20,8 @@ export interface AudioIndexOptions extends Omit<BuildIndexOptions, 'audio'> {
   /** Tracks per checkpoint chunk (default 16). */
   chunkTracks?: number;
   decodeTimeoutMs?: number;
+  /** The ffmpeg that decodes the tracks (default: the one on PATH). */
+  ffmpegPath?: string;
   /** Abort to stop after the current track (SIGINT): throws BuildInterrupted once saved. */
   stop?: AbortSignal;
   /** Lines for people (resuming, fresh start, summary). */
@@ -94,6 +96,7 @@ export async function buildAudioIndex(opts: AudioIndexOptions): Promise<AudioInd
           ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
           ...(opts.stop ? { stop: opts.stop } : {}),
           ...(opts.decodeTimeoutMs ? { decodeTimeoutMs: opts.decodeTimeoutMs } : {}),
+          ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
         });
         audioMs = performance.now() - audioStarted;
         return {

@@ -1,8 +1,9 @@
 import type { Track } from '../../catalog/track.ts';
+import type { FfmpegTools } from '../../audio/ffmpeg-process.ts';
 import { buildPreviews, type BuildPreviewsReport } from '../../audio/preview.ts';
 import { createProgress } from '../progress.ts';
 
-export interface PrebuildPreviewsOptions {
+export interface PrebuildPreviewsOptions extends FfmpegTools {
   audioRoot: string;
   cacheDir: string;
   excerptSec?: number;
@@ -22,6 +23,8 @@ export async function prebuildPreviews(tracks: readonly Track[], opts: PrebuildP
     return await buildPreviews(tracks, {
       audioRoot: opts.audioRoot,
       cacheDir: opts.cacheDir,
+      ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
+      ...(opts.ffprobePath ? { ffprobePath: opts.ffprobePath } : {}),
       ...(opts.excerptSec ? { excerptSec: opts.excerptSec } : {}),
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),

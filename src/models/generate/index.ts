@@ -185,3 +185,17 @@ export async function generateModels(o: GenerateModelsOptions): Promise<Generate
   for (const plan of plans) results.push(await realize(plan, o));
   return results;
 }
+
+/**
+ * Makes sure the set's folders are in `modelsDir`: generates those missing, incomplete, or made
+ * with other options, seed or an older generator; keeps the rest. `generated`: anything written.
+ */
+export async function ensureModelSet(
+  name: ModelSetName,
+  modelsDir: string,
+  onProgress?: (line: string) => void,
+): Promise<{ sbertId: string; clapId: string; generated: boolean }> {
+  const set = modelSet(name);
+  const results = await generateModels({ outDir: modelsDir, set: set.name, refresh: true, onProgress });
+  return { sbertId: set.sbertId, clapId: set.clapId, generated: results.some((r) => r.status === 'written') };
+}

@@ -130,3 +130,14 @@ export function resolveClapOptions(input: ClapInput | undefined): ClapOptions {
 export function audioPatchCount(patch: number): number {
   return Math.floor(CLAP_FRAMES / patch) * Math.floor(CLAP_MEL_BINS / patch);
 }
+
+/**
+ * Multiply-adds of one pass of a generated audio tower over one 10-s window, by estimate: the
+ * patch projection, the Q/K/V/output and FFN matrix products, and the two attention products.
+ * Norms, softmax and the projection head are left out (well under 1%).
+ */
+export function audioTowerMultiplyAdds(a: ClapAudioOptions): number {
+  const n = audioPatchCount(a.patch);
+  const perLayer = n * (4 * a.hidden * a.hidden + 2 * a.hidden * a.intermediate) + 2 * n * n * a.hidden;
+  return n * a.patch * a.patch * a.hidden + a.layers * perLayer;
+}

@@ -2,7 +2,7 @@
  * The weights of one generated model, made on demand by name and kept, so the fp32 and the q8
  * graph of a model are built from the very same numbers (q8 is the quantized fp32 model).
  */
-import { normalArray } from './prng.ts';
+import { normalArray } from '../../util/prng.ts';
 
 export interface Param {
   dims: readonly number[];

@@ -6,7 +6,7 @@
  * Entries have unit variance per element.
  */
 import { conceptsByWord } from './concepts.ts';
-import { normalStream } from './prng.ts';
+import { normalStream } from '../../util/prng.ts';
 
 /** Share of a word's vector that comes from its concept groups (≈ cosine between synonyms). */
 const CONCEPT_SHARE = 0.45;

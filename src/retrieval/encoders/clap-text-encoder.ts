@@ -1,12 +1,12 @@
 import { AutoTokenizer, ClapTextModelWithProjection, type Tensor } from '@huggingface/transformers';
 import { normalizeRows } from '../matrix.ts';
 import { batchedTextEncoder } from './batched-text-encoder.ts';
-import { assertModelPresent, configureTransformers, sessionOptions } from './model-files.ts';
+import { assertModelPresent, assertTransformersConfigured, sessionOptions } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
 /** CLAP's text tower: `text_embeds` of the projection head, L2-normalized (CLAP does not normalize them). */
 export async function createClapTextEncoder(opts: EncoderOptions & { batchSize?: number }): Promise<TextEncoder> {
-  configureTransformers(opts);
+  assertTransformersConfigured(opts);
   await assertModelPresent(opts, ['text_model']);
   const tokenizer = await AutoTokenizer.from_pretrained(opts.modelId);
   const model = await ClapTextModelWithProjection.from_pretrained(opts.modelId, {

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { createClapTextEncoder } from './clap-text-encoder.ts';
+import type { TransformersSettings } from './model-files.ts';
 import { createSbertEncoder } from './sbert-encoder.ts';
 import type { AudioEncoder, EncoderOptions, TextEncoder } from './types.ts';
 
@@ -21,7 +23,19 @@ export interface EncoderSet {
   dispose(): Promise<void>;
 }
 
-/** Loads the encoders in this thread. The bot and CLI use the worker version instead. */
+/** The models folder and hub setting of a set, for configureTransformers: one per thread, so one per set. */
+export function transformersSettings(spec: EncoderSpec): TransformersSettings {
+  const { modelsDir, allowRemote } = spec.text;
+  if (spec.clap && (path.resolve(spec.clap.modelsDir) !== path.resolve(modelsDir) || spec.clap.allowRemote !== allowRemote)) {
+    throw new Error(`an encoder set loads its models from one folder with one hub setting; got ${modelsDir} and ${spec.clap.modelsDir}`);
+  }
+  return { modelsDir, allowRemote };
+}
+
+/**
+ * Loads the encoders in this thread, whose transformers.js must be configured for them
+ * (configureTransformers). The bot and CLI use the worker version instead.
+ */
 export async function createEncoderSet(spec: EncoderSpec): Promise<EncoderSet> {
   const text = await createSbertEncoder(spec.text);
   const clapText = spec.clap ? await createClapTextEncoder(spec.clap) : null;

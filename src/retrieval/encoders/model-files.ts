@@ -8,12 +8,33 @@ import type { EncoderOptions } from './types.ts';
 /** Ids of models the project writes itself (`npm run models:generate`); all others are downloaded. */
 const GENERATED_PREFIX = 'cratedigger/';
 
-/** transformers.js keeps its settings in one module-level `env`: set them once per thread. */
-export function configureTransformers(opts: Pick<EncoderOptions, 'modelsDir' | 'allowRemote'>): void {
+/** Where transformers.js looks for models, and whether it may fetch them from the hub. */
+export type TransformersSettings = Pick<EncoderOptions, 'modelsDir' | 'allowRemote'>;
+
+const localModelPath = (modelsDir: string) => `${path.resolve(modelsDir)}${path.sep}`;
+
+/**
+ * transformers.js keeps its settings in one module-level `env` per thread: the thread that loads
+ * models (the encoder worker, or a process that embeds in its own thread) sets them once, at its
+ * start, before any encoder is made.
+ */
+export function configureTransformers(settings: TransformersSettings): void {
   env.allowLocalModels = true;
-  env.localModelPath = `${path.resolve(opts.modelsDir)}${path.sep}`;
-  env.allowRemoteModels = opts.allowRemote;
-  env.cacheDir = path.resolve(opts.modelsDir, '.cache');
+  env.localModelPath = localModelPath(settings.modelsDir);
+  env.allowRemoteModels = settings.allowRemote;
+  env.cacheDir = path.resolve(settings.modelsDir, '.cache');
+}
+
+/**
+ * Encoders check the thread's settings instead of changing them: one that was never set would
+ * load from transformers.js's default folder, or download.
+ */
+export function assertTransformersConfigured(opts: TransformersSettings): void {
+  if (env.localModelPath === localModelPath(opts.modelsDir) && env.allowRemoteModels === opts.allowRemote) return;
+  throw new Error(
+    `transformers.js in this thread loads from ${env.localModelPath} (remote ${env.allowRemoteModels ? 'allowed' : 'off'}), ` +
+      `not ${localModelPath(opts.modelsDir)} (remote ${opts.allowRemote ? 'allowed' : 'off'}): call configureTransformers once when the thread starts`,
+  );
 }
 
 /** The ONNX file name transformers.js loads for a dtype (`q8` → `*_quantized.onnx`). */

@@ -1,6 +1,6 @@
 import { pipeline } from '@huggingface/transformers';
 import { batchedTextEncoder } from './batched-text-encoder.ts';
-import { assertModelPresent, configureTransformers, sessionOptions } from './model-files.ts';
+import { assertModelPresent, assertTransformersConfigured, sessionOptions } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
 export interface SbertOptions extends EncoderOptions {
@@ -10,7 +10,7 @@ export interface SbertOptions extends EncoderOptions {
 
 /** Sentence-transformer embeddings: mean pooling over tokens, L2-normalized (as sentence-transformers). */
 export async function createSbertEncoder(opts: SbertOptions): Promise<TextEncoder> {
-  configureTransformers(opts);
+  assertTransformersConfigured(opts);
   await assertModelPresent(opts, ['model']);
   const extractor = await pipeline('feature-extraction', opts.modelId, {
     dtype: opts.dtype,

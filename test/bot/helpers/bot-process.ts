@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { REPO } from './fixtures.ts';
+import { REPO_ROOT } from '../../helpers/paths.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
-export const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
-export const BOT_ENTRY = path.join(REPO, 'src', 'main', 'bot.ts');
+export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+export const BOT_ENTRY = path.join(REPO_ROOT, 'src', 'main', 'bot.ts');
 
 /** A log line of a bot process (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -25,7 +26,7 @@ export class BotProcess {
   }
 
   static start(env: NodeJS.ProcessEnv, args: string[] = [BOT_ENTRY]): BotProcess {
-    return new BotProcess(spawn(TSX, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new BotProcess(spawn(TSX, args, { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   /**
@@ -34,7 +35,7 @@ export class BotProcess {
    */
   static startWithIpc(env: NodeJS.ProcessEnv, entry: string, nodeOptions: string[] = []): BotProcess {
     const args = [...nodeOptions, '--import', import.meta.resolve('tsx'), entry];
-    return new BotProcess(spawn(process.execPath, args, { cwd: REPO, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+    return new BotProcess(spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   }
 
   stdout(): string {
@@ -58,16 +59,15 @@ export class BotProcess {
     return (await this.waitForLogs((l) => l.msg === msg, 1, timeoutMs))[0]!;
   }
 
-  /** Waits (polling, bounded) until `count` log lines match; resolves with all that match. */
+  /** Waits (polling, bounded) until `count` log lines match; resolves with all that match. Fails early if the process exits. */
   async waitForLogs(match: (line: LogLine) => boolean, count: number, timeoutMs = 60_000): Promise<LogLine[]> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const lines = this.logs().filter(match);
-      if (lines.length >= count) return lines;
-      if (this.child.exitCode !== null) throw new Error(`the process exited (${this.child.exitCode}) with ${lines.length} of ${count} awaited log lines:\n${this.#out}\n${this.#err}`);
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms with ${lines.length} of ${count} awaited log lines:\n${this.#out.slice(-2000)}\n${this.#err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const matching = () => this.logs().filter(match);
+    return waitFor(() => (matching().length >= count ? matching() : undefined), {
+      what: `${count} matching log lines (${matching().length} so far)`,
+      timeoutMs,
+      giveUp: () => (this.child.exitCode !== null ? `the process exited (${this.child.exitCode})` : undefined),
+      detail: () => `${this.#out.slice(-2000)}\n${this.#err}`,
+    });
   }
 
   /** SIGTERM, as a service manager stops it; resolves with the exit code. */

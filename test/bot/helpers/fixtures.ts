@@ -2,12 +2,8 @@
  * Fixtures for the bot's end-to-end tests: a small catalog with real audio files (ffmpeg sines),
  * indexes built with the generated models, a log capture, and an in-process bot on an emulator.
  */
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 import { JAMENDO_GENRES, JAMENDO_INSTRUMENTS, JAMENDO_MOODS } from '../../../src/catalog/jamendo-vocabulary.ts';
 import { combinedText, type Track } from '../../../src/catalog/track.ts';
 import { embedCatalogTexts } from '../../../src/indexing/build-index.ts';
@@ -24,25 +20,8 @@ import { createLogger, type Logger } from '../../../src/logger.ts';
 import { startBot, type RunningBot } from '../../../src/discord/start-bot.ts';
 import { botCommands } from '../../../src/commands/index.ts';
 import type { DiscordEmulator } from '../../discord-emulator/index.ts';
-
-const run = promisify(execFile);
-
-export const REPO = path.resolve(import.meta.dirname, '../../..');
-/** The generated models `npm run setup` writes (cratedigger/tiny-sbert, cratedigger/tiny-clap). */
-export const MODELS_DIR = path.join(REPO, 'models');
-
-export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), `cratedigger-${prefix}-`));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A sine tone as MP3, made by ffmpeg's own generator (independent of the code under test). */
-export async function writeTone(file: string, seconds: number, freq = 440, kbps = 128): Promise<string> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=44100:duration=${seconds}`,
-    '-ac', '1', '-c:a', 'libmp3lame', '-b:a', `${kbps}k`, file]);
-  return file;
-}
+import { mp3, writeTone } from '../../helpers/audio-files.ts';
+import { MODELS_DIR, REPO_ROOT } from '../../helpers/paths.ts';
 
 const pick = <T>(list: readonly T[], i: number, n: number): T[] => Array.from({ length: n }, (_, k) => list[(i * 7 + k * 13) % list.length]!);
 
@@ -86,10 +65,10 @@ export async function addPreviewAudio(tracks: Track[], audioRoot: string): Promi
   Object.assign(ndSmall, { title: 'Untouchable Tone', path: 'a/102.mp3', license: 'CC BY-ND 4.0' });
   Object.assign(ndLarge, { title: 'Heavy Original', path: 'b/103.mp3', license: 'CC BY-NC-ND 3.0' });
   Object.assign(missing, { title: 'Lost File', path: 'a/104.mp3', license: 'CC BY 4.0' });
-  await writeTone(path.join(audioRoot, 'a/101.mp3'), 3, 440);
-  await writeTone(path.join(audioRoot, 'a/102.mp3'), 2, 660);
+  await writeTone(path.join(audioRoot, 'a/101.mp3'), { seconds: 3, freq: 440, codecArgs: mp3(128) });
+  await writeTone(path.join(audioRoot, 'a/102.mp3'), { seconds: 2, freq: 660, codecArgs: mp3(128) });
   // ~470 KB: over the 256 KiB limit the tests give the emulator.
-  await writeTone(path.join(audioRoot, 'b/103.mp3'), 20, 330, 192);
+  await writeTone(path.join(audioRoot, 'b/103.mp3'), { seconds: 20, freq: 330, codecArgs: mp3(192) });
   return { derived, ndSmall, ndLarge, missing };
 }
 
@@ -182,7 +161,7 @@ export interface TestBot {
 
 /** The real bot (src/discord/start-bot.ts startBot) in this process, logging into a capture. */
 export async function startTestBot(env: NodeJS.ProcessEnv): Promise<TestBot> {
-  const config = loadConfig(env, REPO);
+  const config = loadConfig(env, REPO_ROOT);
   const logs = new LogCapture();
   const logger = createLogger({ level: config.logLevel, format: 'json', secrets: [config.discord.token], destination: logs });
   const bot = await startBot(config, logger);

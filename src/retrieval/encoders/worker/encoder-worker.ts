@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../../../errors.ts';
-import { createEncoderSet, type EncoderSet } from '../encoder-set.ts';
+import { createEncoderSet, type EncoderSet, transformersSettings } from '../encoder-set.ts';
+import { configureTransformers } from '../model-files.ts';
 import { CRASH_EXIT_CODE, type SerializedError, type WorkerData, type WorkerFailed, type WorkerReady, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 function serialize(err: unknown): SerializedError {
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const { spec } = workerData as WorkerData;
   let set: EncoderSet;
   try {
+    // This thread's transformers.js, set once: every encoder of the set loads with it.
+    configureTransformers(transformersSettings(spec));
     set = await createEncoderSet(spec);
   } catch (err) {
     port.postMessage({ type: 'failed', error: serialize(err) } satisfies WorkerFailed);
