@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from '../../src/models/generate/index.ts';
 import { GENERATED_SBERT_ID } from '../../src/models/generated-ids.ts';
 import { createSbertEncoder } from '../../src/retrieval/encoders/sbert-encoder.ts';
-import { DiscordEmulator } from '../discord-emulator/index.ts';
+import type { DiscordEmulator } from '../discord-emulator/index.ts';
 import { useModelsIn } from '../helpers/models.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
+import { type BotSession, buildTestIndex, catalogTracks, startBotSession, type TestBot } from './helpers/fixtures.ts';
 
 const HEARTBEAT_MS = 50;
 const WORDS = ['calm', 'piano', 'ambient', 'rainy', 'evening', 'guitar', 'drums', 'happy', 'energetic', 'strings', 'dark', 'synth'];
@@ -35,6 +35,7 @@ function maxGap(beats: readonly number[], from: number, to: number): number {
 
 let emu: DiscordEmulator;
 let t: TestBot;
+let session: BotSession;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let modelsDir: string;
 
@@ -45,22 +46,17 @@ beforeAll(async () => {
   await generateModels({ outDir: modelsDir, sbert: { layers: 24, hidden: 384, heads: 6, intermediate: 1536, maxPositions: 1024 }, clap: false });
   useModelsIn(modelsDir); // the control test embeds on the main thread
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'slow'), { name: 'slow', tracks: catalogTracks(12), modelsDir });
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: HEARTBEAT_MS });
-  t = await startTestBot(
-    botEnv(emu, {
-      MODELS_DIR: modelsDir,
-      EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'),
-      INDEX_NAME: 'slow',
-      MAX_PROMPT_CHARS: '4000',
-      PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews'),
-    }),
-  );
-  registerCommands(emu, t.config.retrieval);
+  session = await startBotSession({
+    dir: tmp.dir,
+    index: 'slow',
+    emulator: { heartbeatIntervalMs: HEARTBEAT_MS },
+    env: { MODELS_DIR: modelsDir, MAX_PROMPT_CHARS: '4000' },
+  });
+  ({ emu, t } = session);
 });
 
 afterAll(async () => {
-  await t?.bot.stop();
-  await emu?.close();
+  await session?.stop();
   await tmp?.cleanup();
 });
 

@@ -6,12 +6,14 @@
 import path from 'node:path';
 import { PermissionFlagsBits, type APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BOT_PERMISSIONS, DiscordEmulator, type StoredMessage } from '../discord-emulator/index.ts';
+import type { DiscordEmulator} from '../discord-emulator/index.ts';
+import { DEFAULT_BOT_PERMISSIONS, type StoredMessage } from '../discord-emulator/index.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
+import { type BotSession, buildTestIndex, catalogTracks, startBotSession, type TestBot } from './helpers/fixtures.ts';
 
 let emu: DiscordEmulator;
 let t: TestBot;
+let session: BotSession;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 
 const footer = (m: StoredMessage | undefined) => ((m?.data.embeds[0] as APIEmbed | undefined)?.footer?.text ?? '');
@@ -19,14 +21,16 @@ const footer = (m: StoredMessage | undefined) => ((m?.data.embeds[0] as APIEmbed
 beforeAll(async () => {
   tmp = await tempDir('bot-perms');
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(20) });
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 500, botPermissions: DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageMessages });
-  t = await startTestBot(botEnv(emu, { EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'), INDEX_NAME: 'main', PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews') }));
-  registerCommands(emu, t.config.retrieval);
+  session = await startBotSession({
+    dir: tmp.dir,
+    index: 'main',
+    emulator: { heartbeatIntervalMs: 500, botPermissions: DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageMessages },
+  });
+  ({ emu, t } = session);
 });
 
 afterAll(async () => {
-  await t?.bot.stop();
-  await emu?.close();
+  await session?.stop();
   await tmp?.cleanup();
 });
 

@@ -8,14 +8,16 @@ import path from 'node:path';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashEncoderWorker } from '../../src/retrieval/encoders/worker/worker-encoders.ts';
-import { DiscordEmulator, type InteractionHandle } from '../discord-emulator/index.ts';
+import type { DiscordEmulator} from '../discord-emulator/index.ts';
+import { type InteractionHandle } from '../discord-emulator/index.ts';
 import { removableSbertModels } from '../helpers/models.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { botEnv, buildTestIndex, catalogTracks, registerCommands, startTestBot, type TestBot } from './helpers/fixtures.ts';
+import { type BotSession, buildTestIndex, catalogTracks, startBotSession, type TestBot } from './helpers/fixtures.ts';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let emu: DiscordEmulator;
 let t: TestBot;
+let session: BotSession;
 /** The bot's MODELS_DIR, whose SBERT model a test can take away. */
 let models: Awaited<ReturnType<typeof removableSbertModels>>;
 
@@ -23,21 +25,12 @@ beforeAll(async () => {
   tmp = await tempDir('bot-worker-restart');
   models = await removableSbertModels(path.join(tmp.dir, 'models'));
   await buildTestIndex(path.join(tmp.dir, 'embeddings', 'main'), { name: 'main', tracks: catalogTracks(10) });
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 300 });
-  t = await startTestBot(
-    botEnv(emu, {
-      MODELS_DIR: models.modelsDir,
-      EMBEDDINGS_DIR: path.join(tmp.dir, 'embeddings'),
-      INDEX_NAME: 'main',
-      PREVIEW_CACHE_DIR: path.join(tmp.dir, 'previews'),
-    }),
-  );
-  registerCommands(emu, t.config.retrieval);
+  session = await startBotSession({ dir: tmp.dir, index: 'main', emulator: { heartbeatIntervalMs: 300 }, env: { MODELS_DIR: models.modelsDir } });
+  ({ emu, t } = session);
 });
 
 afterAll(async () => {
-  await t?.bot.stop();
-  await emu?.close();
+  await session?.stop();
   await tmp?.cleanup();
 });
 

@@ -1,7 +1,7 @@
 import { AutoProcessor, ClapAudioModelWithProjection, type Processor, Tensor } from '@huggingface/transformers';
 import { UserError } from '../../errors.ts';
 import { type Matrix, normalizeRows } from '../matrix.ts';
-import { assertModelPresent, assertTransformersConfigured, sessionOptions } from './model-files.ts';
+import { prepareModelLoad } from './model-files.ts';
 import { type AudioEncoder, CLAP_WINDOW_SAMPLES, type EncoderOptions } from './types.ts';
 
 /** Where the time of one `embedWindows` call went (the audio bench and profiling read it). */
@@ -34,13 +34,9 @@ const DEFAULT_MAX_BATCH = 8;
  * send the same windows together every time (the index build sends one track per call).
  */
 export async function createClapAudioEncoder(opts: EncoderOptions & { maxBatch?: number }): Promise<ClapAudioEncoder> {
-  assertTransformersConfigured(opts);
-  await assertModelPresent(opts, ['audio_model']);
+  const load = await prepareModelLoad(opts, ['audio_model']);
   const processor: Processor = await AutoProcessor.from_pretrained(opts.modelId);
-  const model = await ClapAudioModelWithProjection.from_pretrained(opts.modelId, {
-    dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads, opts.spinWait),
-  });
+  const model = await ClapAudioModelWithProjection.from_pretrained(opts.modelId, load);
   useUnfusedFeatures(processor, model, opts.modelId);
   const maxBatch = fixedBatchOf(model) ?? opts.maxBatch ?? DEFAULT_MAX_BATCH;
   const totals: ClapAudioTimings = { windows: 0, melMs: 0, onnxMs: 0 };

@@ -1,18 +1,14 @@
 import { AutoTokenizer, ClapTextModelWithProjection, type Tensor } from '@huggingface/transformers';
 import { normalizeRows } from '../matrix.ts';
 import { batchedTextEncoder } from './batched-text-encoder.ts';
-import { assertModelPresent, assertTransformersConfigured, sessionOptions } from './model-files.ts';
+import { prepareModelLoad } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
 /** CLAP's text tower: `text_embeds` of the projection head, L2-normalized (CLAP does not normalize them). */
 export async function createClapTextEncoder(opts: EncoderOptions & { batchSize?: number }): Promise<TextEncoder> {
-  assertTransformersConfigured(opts);
-  await assertModelPresent(opts, ['text_model']);
+  const load = await prepareModelLoad(opts, ['text_model']);
   const tokenizer = await AutoTokenizer.from_pretrained(opts.modelId);
-  const model = await ClapTextModelWithProjection.from_pretrained(opts.modelId, {
-    dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads, opts.spinWait),
-  });
+  const model = await ClapTextModelWithProjection.from_pretrained(opts.modelId, load);
   return batchedTextEncoder(
     opts.modelId,
     opts.batchSize ?? 32,

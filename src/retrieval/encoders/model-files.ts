@@ -89,3 +89,17 @@ export async function modelFingerprint(modelsDir: string, modelId: string): Prom
   }
   return hash.digest('hex').slice(0, 16);
 }
+
+/**
+ * What every encoder does before loading its model: the transformers.js settings of this thread
+ * match it, its files are here (else a UserError saying how to get them); then the options
+ * transformers.js loads it with (dtype, ONNX Runtime session options).
+ */
+export async function prepareModelLoad(
+  opts: EncoderOptions,
+  onnxBases: readonly string[],
+): Promise<{ dtype: EncoderOptions['dtype']; session_options: Record<string, unknown> }> {
+  assertTransformersConfigured(opts);
+  await assertModelPresent(opts, onnxBases);
+  return { dtype: opts.dtype, session_options: sessionOptions(opts.threads, opts.spinWait) };
+}

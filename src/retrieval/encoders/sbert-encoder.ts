@@ -1,6 +1,6 @@
 import { pipeline } from '@huggingface/transformers';
 import { batchedTextEncoder } from './batched-text-encoder.ts';
-import { assertModelPresent, assertTransformersConfigured, sessionOptions } from './model-files.ts';
+import { prepareModelLoad } from './model-files.ts';
 import type { EncoderOptions, TextEncoder } from './types.ts';
 
 export interface SbertOptions extends EncoderOptions {
@@ -10,12 +10,7 @@ export interface SbertOptions extends EncoderOptions {
 
 /** Sentence-transformer embeddings: mean pooling over tokens, L2-normalized (as sentence-transformers). */
 export async function createSbertEncoder(opts: SbertOptions): Promise<TextEncoder> {
-  assertTransformersConfigured(opts);
-  await assertModelPresent(opts, ['model']);
-  const extractor = await pipeline('feature-extraction', opts.modelId, {
-    dtype: opts.dtype,
-    session_options: sessionOptions(opts.threads, opts.spinWait),
-  });
+  const extractor = await pipeline('feature-extraction', opts.modelId, await prepareModelLoad(opts, ['model']));
   return batchedTextEncoder(
     opts.modelId,
     opts.batchSize ?? 32,

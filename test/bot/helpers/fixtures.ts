@@ -19,7 +19,7 @@ import { loadConfig, type Config } from '../../../src/config.ts';
 import { createLogger, type Logger } from '../../../src/logger.ts';
 import { startBot, type RunningBot } from '../../../src/discord/start-bot.ts';
 import { botCommands } from '../../../src/commands/index.ts';
-import type { DiscordEmulator } from '../../discord-emulator/index.ts';
+import { DiscordEmulator, type EmulatorOptions } from '../../discord-emulator/index.ts';
 import { mp3, writeTone } from '../../helpers/audio-files.ts';
 import { MODELS_DIR, REPO_ROOT } from '../../helpers/paths.ts';
 
@@ -166,6 +166,39 @@ export async function startTestBot(env: NodeJS.ProcessEnv): Promise<TestBot> {
   const logger = createLogger({ level: config.logLevel, format: 'json', secrets: [config.discord.token], destination: logs });
   const bot = await startBot(config, logger);
   return { bot, config, logs, logger };
+}
+
+/** A bot in this process behind a fresh emulator, its commands registered: what most bot tests start with. */
+export interface BotSession {
+  emu: DiscordEmulator;
+  t: TestBot;
+  /** Stops the bot, then the emulator. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an emulator and the bot serving index `index` of `dir`/embeddings (previews in
+ * `dir`/previews), then registers the commands in the emulated server.
+ */
+export async function startBotSession(opts: { dir: string; index: string; emulator?: EmulatorOptions; env?: Record<string, string> }): Promise<BotSession> {
+  const emu = await DiscordEmulator.start(opts.emulator ?? {});
+  try {
+    const t = await startTestBot(
+      botEnv(emu, { EMBEDDINGS_DIR: path.join(opts.dir, 'embeddings'), INDEX_NAME: opts.index, PREVIEW_CACHE_DIR: path.join(opts.dir, 'previews'), ...opts.env }),
+    );
+    registerCommands(emu, t.config.retrieval);
+    return {
+      emu,
+      t,
+      async stop() {
+        await t.bot.stop();
+        await emu.close();
+      },
+    };
+  } catch (err) {
+    await emu.close();
+    throw err;
+  }
 }
 
 /**
