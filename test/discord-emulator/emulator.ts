@@ -306,6 +306,24 @@ export class DiscordEmulator {
   }
 
   /**
+   * Who runs which registered command where, checked as Discord's client would: the command must
+   * be registered for that server and the invoker allowed by its default_member_permissions.
+   */
+  #invocation(input: { name: string; user?: APIUser; memberPermissions?: bigint; guild?: string }) {
+    const where = this.#guild(input.guild);
+    const command = this.#state.findCommand(input.name, where.guild.id);
+    if (!command) {
+      throw new Error(`/${input.name} is not registered: deploy it (PUT .../commands) or call emu.setCommands() first`);
+    }
+    const user = input.user ?? this.users.alice;
+    const ctx = this.#context(user, input.memberPermissions, where);
+    if (!mayUse(command, BigInt(ctx.member.permissions))) {
+      throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions (${String(command.default_member_permissions)}): Discord would not offer the command`);
+    }
+    return { where, command, user, ctx };
+  }
+
+  /**
    * A person runs a registered slash command in a server (the first by default; `guild` is a guild id):
    * dispatches INTERACTION_CREATE (type 2) on the shard that owns the server. Option values are
    * checked against the registration, like Discord's client would. `memberPermissions` overrides the
@@ -319,12 +337,7 @@ export class DiscordEmulator {
     memberPermissions?: bigint;
     guild?: string;
   }): Promise<InteractionHandle> {
-    const where = this.#guild(input.guild);
-    const command = this.#state.findCommand(input.name, where.guild.id);
-    if (!command) {
-      throw new Error(`/${input.name} is not registered: deploy it (PUT .../commands) or call emu.setCommands() first`);
-    }
-    const user = input.user ?? this.users.alice;
+    const { where, command, user, ctx } = this.#invocation(input);
     const { world } = this.#state;
     const { options, resolved } = commandOptions(command, input.options ?? {}, input.subcommand, {
       users: [world.botUser, ...Object.values(world.users), ...world.members],
@@ -334,10 +347,6 @@ export class DiscordEmulator {
       permissionsOf: (id) => permissionsOf(world, id, where.guild.id),
       invokerId: user.id,
     });
-    const ctx = this.#context(user, input.memberPermissions, where);
-    if (!mayUse(command, BigInt(ctx.member.permissions))) {
-      throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions (${String(command.default_member_permissions)}): Discord would not offer the command`);
-    }
     return this.#dispatchInteraction('command', chatInputInteraction(ctx, command, options, resolved), { userId: user.id, commandName: command.name });
   }
 
@@ -354,14 +363,7 @@ export class DiscordEmulator {
     memberPermissions?: bigint;
     guild?: string;
   }): Promise<InteractionHandle> {
-    const where = this.#guild(input.guild);
-    const command = this.#state.findCommand(input.name, where.guild.id);
-    if (!command) throw new Error(`/${input.name} is not registered: deploy it or call emu.setCommands() first`);
-    const user = input.user ?? this.users.alice;
-    const ctx = this.#context(user, input.memberPermissions, where);
-    if (!mayUse(command, BigInt(ctx.member.permissions))) {
-      throw new Error(`${user.username} lacks /${command.name}'s default_member_permissions: Discord would not offer the command`);
-    }
+    const { command, user, ctx } = this.#invocation(input);
     const options = autocompleteOptions(command, input.option, input.value, input.options);
     return this.#dispatchInteraction('autocomplete', autocompleteInteraction(ctx, command, options), { userId: user.id, commandName: command.name });
   }
