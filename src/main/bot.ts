@@ -5,6 +5,7 @@
 import '../util/openmp-env.ts'; // first: before faiss-node loads
 import dotenv from 'dotenv';
 import pino from 'pino';
+import { presentError } from '../app/present-error.ts';
 import { closeAppServices, openAppServices } from '../app/services.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { type Config, loadConfig } from '../config.ts';
@@ -38,7 +39,7 @@ async function botMain(config: Config, token: string): Promise<number> {
   } catch (err) {
     const message = startFailureMessage(err, config.discord.shards);
     if (message) logger.fatal(message);
-    else logger.fatal({ err }, 'could not start the bot');
+    else presentError(err, (ref) => logger.fatal({ err, ref }, `could not start the bot (ref ${ref})`));
     return 1;
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
