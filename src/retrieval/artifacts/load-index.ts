@@ -5,6 +5,7 @@ import type { Track } from '../../catalog/track.ts';
 import { UserError } from '../../errors.ts';
 import { type Matrix, norm, row } from '../matrix.ts';
 import { VectorIndex } from '../vector-index.ts';
+import { buildAudioVectors } from '../audio-vectors.ts';
 import { IndexError } from './index-error.ts';
 import { type IndexManifest, INDEX_FILES, indexMode, manifestSchema } from './manifest.ts';
 import { decodeNpy, type NpyArray } from './npy.ts';
@@ -17,6 +18,11 @@ export interface LoadedAudio {
   mask: Uint8Array;
   /** 1/‖row‖ (0 for zero rows), computed once at load so a query's rerank is one dot product per candidate. */
   inverseNorms: Float32Array;
+  /**
+   * The faiss index over the rows (`audio.faiss`) for track-to-track similarity; null until built
+   * for indexes made before it (see ensureAudioVectors).
+   */
+  vectors: VectorIndex | null;
 }
 
 /** Audio embeddings ready for reranking. */
@@ -26,7 +32,13 @@ export function loadedAudio(embeddings: Matrix, mask: Uint8Array): LoadedAudio {
     const n = norm(row(embeddings, r));
     inverseNorms[r] = n > 0 ? 1 / n : 0;
   }
-  return { embeddings, mask, inverseNorms };
+  return { embeddings, mask, inverseNorms, vectors: null };
+}
+
+/** The audio rows' faiss index: the stored one, else built now (once) from the embeddings. */
+export function ensureAudioVectors(audio: LoadedAudio): VectorIndex {
+  audio.vectors ??= buildAudioVectors(audio.embeddings, audio.mask);
+  return audio.vectors;
 }
 
 /** A validated index folder in memory: everything a query needs. */
@@ -192,6 +204,7 @@ export async function loadIndexFolder(dir: string, models: ModelDims = {}): Prom
       throw new IndexError(path.join(root, INDEX_FILES.audioMask), `${embedded} tracks marked embedded, the manifest says ${a.embedded}`);
     }
     audio = loadedAudio({ rows: n, dim: a.dim, data: emb.data as Float32Array }, mask.data as Uint8Array);
+    if (manifest.audioIndex) audio.vectors = await loadAudioVectors(root, manifest.audioIndex, audio);
   }
   const audioRoot = manifest.audioRoot === null ? null : path.resolve(root, manifest.audioRoot);
   const lexical = manifest.lexical ? await loadLexical(root, manifest.lexical, tracks) : null;
@@ -228,6 +241,28 @@ async function loadLexical(root: string, want: NonNullable<IndexManifest['lexica
     throw new IndexError(lexiconFile, `not a tag lexicon (${issue.path.join('.') || '(root)'}: ${issue.message})`);
   }
   return { index, lexicon: new TagLexicon(parsed.data) };
+}
+
+/** `audio.faiss`, checked against the manifest and the embeddings (size, dimensions, cosine). */
+async function loadAudioVectors(root: string, want: NonNullable<IndexManifest['audioIndex']>, audio: LoadedAudio): Promise<VectorIndex> {
+  const file = path.join(root, INDEX_FILES.audioIndex);
+  const bytes = await readRequired(root, INDEX_FILES.audioIndex);
+  let index: VectorIndex;
+  try {
+    index = VectorIndex.fromBuffer(bytes, want.factory);
+  } catch (err) {
+    throw new IndexError(file, (err as Error).message);
+  }
+  const { rows, dim } = audio.embeddings;
+  if (index.size !== rows || want.ntotal !== rows) throw new IndexError(file, `${index.size} vectors, the manifest says ${want.ntotal} for ${rows} tracks`);
+  if (index.dim !== dim) throw new IndexError(file, `${index.dim} dimensions, the audio embeddings have ${dim}`);
+  // Its rows are the embeddings made unit length: an embedded row must find itself at about 1.
+  const r = audio.mask.indexOf(1);
+  if (r >= 0) {
+    const probe = row(audio.embeddings, r).map((v) => v * audio.inverseNorms[r]!);
+    checkInnerProduct(file, index, { rows: 1, dim, data: probe });
+  }
+  return index;
 }
 
 /**

@@ -15,6 +15,7 @@ export const INDEX_FILES = {
   audioEmbeddings: 'audio_embeddings.npy',
   audioMask: 'audio_mask.npy',
   audioReport: 'audio_failures.csv',
+  audioIndex: 'audio.faiss',
   lexicalIndex: 'lexical.bin',
   tagLexicon: 'tag_lexicon.json',
 } as const;
@@ -84,6 +85,14 @@ export const manifestSchema = z.object({
    * inside it or beside it, else absolute), so previews can find the files; AUDIO_ROOT overrides.
    */
   audioRoot: z.string().nullable().default(null),
+  /**
+   * The faiss index over the audio embeddings (`audio.faiss`), for track-to-track similarity.
+   * Null for indexes without audio, and for those built before it (similarity builds it on first use).
+   */
+  audioIndex: z
+    .object({ factory: z.string().min(1), metric: z.literal('inner_product'), ntotal: z.number().int().positive() })
+    .nullable()
+    .default(null),
   /**
    * The lexical stage (files `lexical.bin` and `tag_lexicon.json`): BM25F parameters and sizes,
    * checked against the files on load. Null for indexes built before it (they serve dense only).

@@ -5,6 +5,7 @@ import { serializeCatalog } from '../../catalog/catalog-file.ts';
 import type { Track } from '../../catalog/track.ts';
 import type { Matrix } from '../matrix.ts';
 import type { VectorIndex } from '../vector-index.ts';
+import { buildAudioVectors } from '../audio-vectors.ts';
 import { type IndexManifest, INDEX_FILES, INDEX_FORMAT, INDEX_FORMAT_VERSION, contentVersion, type ModelRef } from './manifest.ts';
 import { boolNpy, encodeNpy, float32Npy } from './npy.ts';
 import type { LexicalIndex } from '../lexical/lexical-index.ts';
@@ -35,9 +36,11 @@ export interface IndexContent {
   scoring?: IndexManifest['scoring'];
   /** The lexical stage; absent: a dense-only index. */
   lexical?: { index: LexicalIndex; lexicon: TagLexiconData } | null;
+  /** The audio embeddings' faiss index; built from `audio` here when not given. */
+  audioIndex?: VectorIndex | null;
 }
 
-export function buildManifest(content: IndexContent, dir: string, createdAt = new Date()): IndexManifest {
+export function buildManifest(content: IndexContent, dir: string, createdAt = new Date(), audioIndex: VectorIndex | null = null): IndexManifest {
   const n = content.tracks.length;
   const audio = content.audio;
   const parts: Omit<IndexManifest, 'version' | 'name'> = {
@@ -61,6 +64,7 @@ export function buildManifest(content: IndexContent, dir: string, createdAt = ne
         : null,
     },
     builtBy: content.builtBy,
+    audioIndex: audioIndex ? { factory: audioIndex.factory, metric: 'inner_product', ntotal: audioIndex.size } : null,
     audioRoot: content.audioRoot ? path.relative(path.resolve(dir), path.resolve(content.audioRoot)) || '.' : null,
     lexical: content.lexical
       ? {
@@ -93,7 +97,9 @@ export async function writeIndexFolder(dir: string, content: IndexContent): Prom
   if (content.lexical && content.lexical.index.docCount !== n) {
     throw new Error(`lexical index has ${content.lexical.index.docCount} documents for ${n} tracks`);
   }
-  const manifest = buildManifest(content, dir);
+  const audioIndex = content.audio ? (content.audioIndex ?? buildAudioVectors(content.audio.embeddings, content.audio.mask)) : null;
+  if (audioIndex && audioIndex.size !== n) throw new Error(`audio index has ${audioIndex.size} vectors for ${n} tracks`);
+  const manifest = buildManifest(content, dir, new Date(), audioIndex);
   const target = path.resolve(dir);
   await mkdir(path.dirname(target), { recursive: true });
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -109,6 +115,7 @@ export async function writeIndexFolder(dir: string, content: IndexContent): Prom
       await writeFile(file(INDEX_FILES.audioEmbeddings), encodeNpy(float32Npy(n, a.embeddings.dim, a.embeddings.data)));
       await writeFile(file(INDEX_FILES.audioMask), encodeNpy(boolNpy(a.mask)));
       if (a.failureReport !== undefined) await writeFile(file(INDEX_FILES.audioReport), a.failureReport);
+      audioIndex!.write(file(INDEX_FILES.audioIndex));
     }
     if (content.lexical) {
       await writeFile(file(INDEX_FILES.lexicalIndex), content.lexical.index.toBytes());
