@@ -59,6 +59,8 @@ const envSchema = z.object({
   FUSION: opt(z.enum(FUSIONS)),
   LEXICAL_WEIGHT: opt(z.coerce.number().min(0).max(1)),
   TAG_BOOST: opt(z.coerce.number().min(0).max(10)),
+  SIMILAR_AUDIO_WEIGHT: withDefault(z.coerce.number().min(0).max(1), 0.7),
+  SIMILAR_PER_ARTIST: withDefault(int(1, 50), 2),
   MAX_PROMPT_CHARS: withDefault(int(10, 4000), DEFAULT_MAX_PROMPT_CHARS),
 
   KEYV_URL: opt(z.string()),
@@ -110,7 +112,14 @@ export interface Config {
    * textWeight undefined: the served index's recommendation, else 0 (CLAP only). firstStage: only
    * what the environment sets; the rest comes from the index, then the defaults (retrieval/scoring.ts).
    */
-  retrieval: { candidates: number; textWeight: number | undefined; maxPromptChars: number; firstStage: Partial<FirstStageScoring> };
+  retrieval: {
+    candidates: number;
+    textWeight: number | undefined;
+    maxPromptChars: number;
+    firstStage: Partial<FirstStageScoring>;
+    /** "More like this": the audio cosine's weight against the text cosine, and tracks per artist per page. */
+    similar: { audioWeight: number; perArtist: number };
+  };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
   /**
    * previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first).
@@ -186,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         lexicalWeight: e.LEXICAL_WEIGHT,
         tagBoost: e.TAG_BOOST,
       }),
+      similar: { audioWeight: e.SIMILAR_AUDIO_WEIGHT, perArtist: e.SIMILAR_PER_ARTIST },
     },
     cache: { url: e.KEYV_URL, ttlMs: e.CACHE_TTL_SECONDS * 1000, maxEntries: e.CACHE_MAX_ENTRIES, timeoutMs: e.CACHE_TIMEOUT_MS },
     audio: {

@@ -6,6 +6,7 @@ import { dotAt } from './matrix.ts';
 import type { QueryUnderstanding, TagRef } from './query/understand.ts';
 import type { Candidate } from './rerank.ts';
 import type { FirstStageScoring } from './scoring.ts';
+import type { VectorIndex } from './vector-index.ts';
 
 /**
  * The first stage: which ~N tracks the rerank sees, and their text-side score.
@@ -78,14 +79,14 @@ export function lexicalQuery(text: string, u: QueryUnderstanding | null, tagTerm
 }
 
 /**
- * Top-`pool` rows by cosine that `accept` keeps. With a filter the search widens (×4) until
- * `pool` tracks pass or the whole index has been searched.
+ * Top-`pool` rows of a faiss index that `accept` keeps. With a filter the search widens (×4)
+ * until `pool` rows pass or the whole index has been searched.
  */
-export function denseSearch(index: LoadedIndex, textVec: Float32Array, pool: number, accept?: (row: number) => boolean): { ids: number[]; scores: number[] } {
-  const total = index.textIndex.size;
+export function searchAccepted(vectors: VectorIndex, query: Float32Array, pool: number, accept?: (row: number) => boolean): { ids: number[]; scores: number[] } {
+  const total = vectors.size;
   let n = Math.min(pool, total);
   for (;;) {
-    const hits = index.textIndex.search(textVec, n);
+    const hits = vectors.search(query, n);
     if (!accept) return hits;
     const ids: number[] = [];
     const scores: number[] = [];
@@ -97,6 +98,11 @@ export function denseSearch(index: LoadedIndex, textVec: Float32Array, pool: num
     if (ids.length >= pool || n >= total) return { ids, scores };
     n = Math.min(total, n * 4);
   }
+}
+
+/** Top-`pool` rows by cosine with the prompt's text embedding that `accept` keeps. */
+export function denseSearch(index: LoadedIndex, textVec: Float32Array, pool: number, accept?: (row: number) => boolean): { ids: number[]; scores: number[] } {
+  return searchAccepted(index.textIndex, textVec, pool, accept);
 }
 
 function candidate(row: number, textScore: number, tagBoost: number, denseScore: number | null, lexicalScore: number | null): StageCandidate {

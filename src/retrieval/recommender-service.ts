@@ -20,6 +20,12 @@ import {
   recommendWith,
 } from './recommender.ts';
 import { describeFirstStage } from './scoring.ts';
+import { DEFAULT_SIMILAR_SETTINGS, type SimilarRequest, type SimilarResult, type SimilarSettings, similarWith } from './similar.ts';
+
+/** The similarity settings: the configured ones over the defaults; the pool as the recommender's. */
+export function similarSettings(settings: Pick<RecommenderSettings, 'similar' | 'candidates'>): SimilarSettings {
+  return { ...DEFAULT_SIMILAR_SETTINGS, candidates: settings.candidates, ...settings.similar };
+}
 
 /** How models load, whatever index needs them. */
 export type ModelRuntime = Pick<EncoderOptions, 'modelsDir' | 'dtype' | 'threads' | 'spinWait' | 'allowRemote'>;
@@ -52,6 +58,8 @@ export interface ReloadReport {
 
 export interface RecommenderService {
   recommend(req: RecommendRequest): Promise<RecommendResult>;
+  /** Tracks close to one track of the serving index ("more like this"). */
+  similar(req: SimilarRequest): Promise<SimilarResult>;
   /** Loads and validates an index folder, then swaps it in; on any error the old one keeps serving. */
   reload(dir?: string): Promise<ReloadReport>;
   status(): ServingStatus;
@@ -185,6 +193,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
 
   return {
     recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req, turns)),
+    similar: (req) => current.run((engine) => similarWith(engine.index, similarSettings(opts.settings), req, turns)),
     status,
     engine: () => current.engine,
     tracks: () => current.engine.index.tracks,

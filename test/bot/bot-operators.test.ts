@@ -178,7 +178,7 @@ describe('when Discord does not say who owns the application', () => {
 });
 
 describe('DISCORD_ADMIN_GUILD_ID', () => {
-  const retrieval = { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS, candidates: 300, textWeight: undefined, firstStage: {} };
+  const retrieval = { maxPromptChars: DEFAULT_MAX_PROMPT_CHARS, candidates: 300, textWeight: undefined, firstStage: {}, similar: { audioWeight: 0.7, perArtist: 2 } };
   const commands = botCommands(retrieval);
   it('puts operator commands in that server only; everything together when it is the development server', () => {
     const names = (r: ReturnType<typeof registrations>) => r.map((x) => ({ guildId: x.guildId, names: x.commands.map((c) => c.data.name) }));
