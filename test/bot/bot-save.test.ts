@@ -13,6 +13,7 @@ import type { PageState } from '../../src/discord/paged-results/page-model.ts';
 import type { InteractionHandle, StoredMessage } from '../discord-emulator/index.ts';
 import { csvObjects } from '../helpers/csv.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { botEnv, buildTestIndex, catalogTracks, startBotSession, startTestBot, type BotSession, type TestBot } from './helpers/fixtures.ts';
 
 const EPHEMERAL = MessageFlags.Ephemeral as number;
@@ -32,9 +33,12 @@ const embedOf = (m: StoredMessage): APIEmbed => m.data.embeds[0]!;
 const buttonIds = (m: StoredMessage) =>
   (m.data.components ?? []).map((row) => ((row as unknown as { components: { custom_id: string }[] }).components ?? []).map((b) => b.custom_id));
 
+/** /recommend, once its reply shows and its page state is saved (just after the reply: no person clicks that fast, a test does). */
 async function recommend(options: Record<string, string | number>, user = session.emu.users.alice): Promise<StoredMessage> {
   const ix = await session.emu.sendCommand({ name: 'recommend', options, user });
-  return ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+  const reply = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+  await waitFor(() => bot.bot.ctx.pages.get(reply.id), { what: `the page state of ${reply.id}` });
+  return reply;
 }
 
 async function pressSave(messageId: string, user = session.emu.users.alice): Promise<{ press: InteractionHandle; reply: StoredMessage }> {
