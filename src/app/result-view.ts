@@ -23,6 +23,9 @@ export interface TrackEntry {
   audioScore: number | null;
   /** Tags the prompt named that this track carries (absent in page state saved before they existed). */
   matched?: string[];
+  /** Licence name and deed URL, as the catalog has them (absent in page state saved before they existed). */
+  license?: string;
+  licenseUrl?: string;
 }
 
 /** Everything a results message shows, for any page. The page model the embed and the console render. */
@@ -61,6 +64,8 @@ export function toEntry(r: Recommendation): TrackEntry {
     textScore: r.textScore,
     audioScore: r.audioScore,
     ...(r.matchedTags?.length ? { matched: [...r.matchedTags] } : {}),
+    ...(t.license ? { license: t.license } : {}),
+    ...(t.licenseUrl ? { licenseUrl: t.licenseUrl } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { ComponentHandler } from './component-handler.ts';
 import { pageButtons } from './paged-results/page-handlers.ts';
+import { saveButton } from './paged-results/save-button.ts';
 
 /** Every message-component handler the bot serves (their custom-id prefixes must not overlap). */
 export function botComponents(): readonly ComponentHandler[] {
-  return [pageButtons];
+  return [pageButtons, saveButton];
 }

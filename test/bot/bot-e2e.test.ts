@@ -144,9 +144,9 @@ describe('/recommend', () => {
     expect(reply.attachments).toHaveLength(1);
     expect(reply.attachments[0]!.filename).toBe('Test Artist - Sine Garden.mp3');
     expect(reply.attachments[0]!.bytes.equals(await readFile((expected as { file: string }).file))).toBe(true);
-    // Page buttons, and the bot's own ◀️ ▶️.
+    // Page buttons then Save, and the bot's own ◀️ ▶️.
     const buttons = buttonsOf(reply);
-    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false]]);
+    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false], ['rec:save', false]]);
     await emu.waitFor(() => emu.reactionsOn(reply.id)['▶️']?.includes(emu.botUser.id), { what: 'the bot\'s ▶️' });
     expect(emu.reactionsOn(reply.id)['◀️']).toEqual([emu.botUser.id]);
     expect(reply.data.mentions).toEqual([]);

@@ -281,15 +281,17 @@ describe('pages, turns and buttons', () => {
     expect(turnOfButton('rec:page:at')).toBeNull();
   });
 
-  it('shows ◀️ i/n ▶️ with the ends disabled, and no buttons for one page', () => {
+  it('shows ◀️ i/n ▶️ with the ends disabled, then Save; one page has only Save', () => {
     const [row] = pageComponents(state(0).view, 0);
     expect(row!.components.map((b) => ('custom_id' in b ? [b.custom_id, b.disabled] : null))).toEqual([
       ['rec:page:prev', true],
       ['rec:page:at', true],
       ['rec:page:next', false],
+      ['rec:save', false],
     ]);
     expect(pageComponents(state(2).view, 2)[0]!.components[2]).toMatchObject({ disabled: true });
-    expect(pageComponents(state(0, 5).view, 0)).toEqual([]);
+    // A single page has no page buttons, but still Save (playlist export).
+    expect(pageComponents(state(0, 5).view, 0).map((r) => r.components.map((b) => ('custom_id' in b ? b.custom_id : null)))).toEqual([['rec:save']]);
     expect(messageProblems(pageMessage(state(1)) as unknown as Record<string, unknown>)).toEqual([]);
   });
 
@@ -319,7 +321,8 @@ describe('small pure helpers', () => {
       track: { id: 'track_0000948', tags: { mood: ['sad'], genre: [], instrument: [] }, caption: 'x'.repeat(1000), keywords: ['k'], license: 'CC BY' },
     };
     const e = toEntry(rec);
-    expect(e).toMatchObject({ rank: 1, url: 'https://www.jamendo.com/track/948', mood: ['sad'], audioScore: null });
+    expect(e).toMatchObject({ rank: 1, url: 'https://www.jamendo.com/track/948', mood: ['sad'], audioScore: null, license: 'CC BY' });
+    expect(e).not.toHaveProperty('licenseUrl');
     expect(e.caption).toHaveLength(300);
     expect(e).not.toHaveProperty('keywords');
   });

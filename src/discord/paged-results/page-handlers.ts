@@ -3,20 +3,21 @@ import type { ComponentHandler } from '../component-handler.ts';
 import type { Logger } from '../../logger.ts';
 import type { BotContext } from '../bot-context.ts';
 import { pageCount } from '../../app/result-view.ts';
-import { PAGE_BUTTON_PREFIX, PAGE_EMOJI, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './page-model.ts';
+import { PAGE_BUTTON_PREFIX, PAGE_EMOJI, pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './page-model.ts';
 
 export const EXPIRED_TEXT = 'These results have expired. Run /recommend again for a fresh list.';
 export const strangerText = (requesterId: string) =>
   `Only <@${requesterId}> can turn these pages. Run /recommend to get a list of your own.`;
 
 /**
- * A results message becomes pageable: its state is saved under the message id (so turns work
- * in any process and after a restart) and ◀️ ▶️ reactions are added. Nothing for a single page.
+ * A results message gets its controls' state: saved under the message id (so page turns and Save
+ * work in any process and after a restart), for every message with controls — Save is there even
+ * for a single page. ◀️ ▶️ reactions only for several pages.
  */
 export async function publishPages(message: Message, state: PageState, ctx: Pick<BotContext, 'pages' | 'logger'>): Promise<void> {
-  if (pageCount(state.view) <= 1) return;
+  if (!pageComponents(state.view, state.page).length) return;
   await ctx.pages.save(message.id, state);
-  await addPageReactions(message, ctx.logger);
+  if (pageCount(state.view) > 1) await addPageReactions(message, ctx.logger);
 }
 
 /** ◀️ ▶️ under a message with several pages; without Add Reactions the buttons still page. */
@@ -82,7 +83,8 @@ export async function onPageReaction(
   const messageId = reaction.message.id;
   await ctx.pages.exclusive(messageId, async () => {
     const state = await ctx.pages.get(messageId);
-    if (!state) return;
+    // Single-page results have state too (for Save), but no arrows: their reactions are anyone's.
+    if (!state || pageCount(state.view) <= 1) return;
     if (kind === 'remove' && (state.manageMessages || user.id !== state.requesterId)) return;
     if (user.id !== state.requesterId) {
       if (state.manageMessages) await removeReaction(reaction, user.id, ctx);

@@ -3,10 +3,10 @@ import { renderPageEmbed } from '../result-embed.ts';
 import { clampPage, pageCount, type ResultView } from '../../app/result-view.ts';
 
 /**
- * The pure page model of a results message: its state, the turns, the ◀️ i/n ▶️ controls and
+ * The pure page model of a results message: its state, the turns, the ◀️ i/n ▶️ 💾 controls and
  * what the message shows for a state. Result pages of one /recommend message: who may turn them, which page shows, and the results.
- * Kept in the cache under the message id, so paging outlives a bot restart until the entry
- * expires; a small local map also keeps it while the shared cache is down.
+ * Kept in the cache under the message id, so paging and Save outlive a bot restart until the
+ * entry expires; a small local map also keeps it while the shared cache is down.
  */
 export interface PageState {
   v: 1;
@@ -45,10 +45,17 @@ export function turnOfButton(customId: string): Turn | null {
   return null;
 }
 
-/** ◀️ i/n ▶️ buttons (ends disabled); none for a single page. Pure. */
+/** The Save button's id: anyone may press it for a private copy of the whole list (save-button.ts). */
+export const SAVE_BUTTON_ID = 'rec:save';
+
+/**
+ * The results message's rows: one button row, ◀️ i/n ▶️ (ends disabled) then 💾 Save with several
+ * pages, just Save with one, nothing when no track matched. An array of rows, so further rows
+ * (e.g. a select menu) add to it. Pure.
+ */
 export function pageComponents(view: ResultView, page: number): APIActionRowComponent<APIButtonComponent>[] {
+  if (!view.entries.length) return [];
   const pages = pageCount(view);
-  if (pages <= 1) return [];
   const p = clampPage(view, page);
   const button = (custom_id: string, label: string | undefined, emoji: string | undefined, disabled: boolean): APIButtonComponent => ({
     type: ComponentType.Button,
@@ -58,19 +65,18 @@ export function pageComponents(view: ResultView, page: number): APIActionRowComp
     ...(emoji ? { emoji: { name: emoji } } : {}),
     disabled,
   });
-  return [
-    {
-      type: ComponentType.ActionRow,
-      components: [
-        button(PAGE_BUTTONS.prev, undefined, PAGE_EMOJI.prev, p === 0),
-        button(PAGE_BUTTONS.at, `${p + 1} / ${pages}`, undefined, true),
-        button(PAGE_BUTTONS.next, undefined, PAGE_EMOJI.next, p === pages - 1),
-      ],
-    },
-  ];
+  const paging =
+    pages > 1
+      ? [
+          button(PAGE_BUTTONS.prev, undefined, PAGE_EMOJI.prev, p === 0),
+          button(PAGE_BUTTONS.at, `${p + 1} / ${pages}`, undefined, true),
+          button(PAGE_BUTTONS.next, undefined, PAGE_EMOJI.next, p === pages - 1),
+        ]
+      : [];
+  return [{ type: ComponentType.ActionRow, components: [...paging, button(SAVE_BUTTON_ID, 'Save', '💾', false)] }];
 }
 
-/** What a results message shows for its state: the page's embed and the page buttons. Pure. */
+/** What a results message shows for its state: the page's embed and its buttons. Pure. */
 export function pageMessage(state: Pick<PageState, 'view' | 'page'>): { embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
   return { embeds: [renderPageEmbed(state.view, state.page)], components: pageComponents(state.view, state.page) };
 }
