@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { Recommendation, RetrievalMode } from '../retrieval/recommender.ts';
 import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
 import { openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
+import { TrackFinder } from '../retrieval/track-finder.ts';
 
 /** A query's results as the result cache keeps them. */
 export interface CachedResults {
@@ -35,6 +36,11 @@ export interface AppServices {
   previews: PreviewProvider;
   /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
   vocabulary(): TagVocabulary;
+  /**
+   * Finds tracks of the serving index by id, name or caption words (track autocomplete, seed
+   * lookup); built on first use per loaded index (cheap: see bench/RESULTS.md, track search).
+   */
+  trackFinder(): TrackFinder;
 }
 
 /** Where results live in the cache (shared by every process on one Redis). */
@@ -80,10 +86,21 @@ export async function openAppServices(config: Config, logger: Logger): Promise<A
     return v;
   };
   vocabulary();
+  // Same keying; the finder searches captions through the index's own lexical stage.
+  const finders = new WeakMap<readonly Track[], TrackFinder>();
+  const trackFinder = (): TrackFinder => {
+    // Tracks and lexical stage from one engine (recommender.tracks() is this same array), so a
+    // reload between two reads cannot pair one index's tracks with another's postings.
+    const { tracks, lexical } = recommender.engine().index;
+    let f = finders.get(tracks);
+    if (!f) finders.set(tracks, (f = TrackFinder.build(tracks, lexical?.index ?? null)));
+    return f;
+  };
   return {
     config,
     logger,
     vocabulary,
+    trackFinder,
     recommender,
     cache,
     results: cache.namespace<CachedResults>(RESULTS_NAMESPACE),

@@ -141,6 +141,29 @@ export class LexicalIndex {
     return this.termIds.has(term);
   }
 
+  /**
+   * Word terms starting with `prefix` (tag terms left out), the most frequent first, at most
+   * `limit`; ties in term order. For completing a word as it is typed: the term list is sorted
+   * (built sorted, read back in order), so the candidates are one binary-searched range.
+   */
+  prefixTerms(prefix: string, limit: number): string[] {
+    if (!prefix || limit <= 0) return [];
+    const list = this.termList;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: { term: string; df: number }[] = [];
+    for (let t = lo; t < list.length && list[t]!.startsWith(prefix); t++) {
+      if (!list[t]!.includes('=')) found.push({ term: list[t]!, df: this.offsets[t + 1]! - this.offsets[t]! });
+    }
+    found.sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1));
+    return found.slice(0, limit).map((f) => f.term);
+  }
+
   static build(documents: readonly LexicalDocument[], options: LexicalBuildOptions): LexicalIndex {
     const params = options.params ?? DEFAULT_BM25;
     const fields = Object.keys(options.fieldWeights).sort();
