@@ -3,21 +3,25 @@ import { describeFilter, isEmptyFilter, matchesFilter, parseTrackFilter, type Ta
 import type { Track } from '../catalog/track.ts';
 import { resultCacheKey } from '../cache/result-key.ts';
 import type { AppServices, CachedResults } from './services.ts';
-import { keptResults, toEntry, type ResultView } from './result-view.ts';
+import { keptResults, toEntry, trackEntry, type ResultView } from './result-view.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
 import { describeUnderstood } from '../retrieval/recommender.ts';
 
 export const DEFAULT_COUNT = 5;
 export const MAX_COUNT = 10;
 
+/** The catalog filters as typed. */
+export interface FilterInput {
+  mood?: string | null | undefined;
+  genre?: string | null | undefined;
+  instrument?: string | null | undefined;
+  maxDuration?: string | null | undefined;
+}
+
 /** What a person asked for, as typed (slash command options, the console, the CLI). */
-export interface RecommendInput {
+export interface RecommendInput extends FilterInput {
   prompt: string;
   count?: number | null;
-  mood?: string | null;
-  genre?: string | null;
-  instrument?: string | null;
-  maxDuration?: string | null;
 }
 
 /** A checked prompt and filter, for any front end. */
@@ -35,13 +39,40 @@ export interface CheckedQuery {
  */
 export function checkQuery(input: Omit<RecommendInput, 'count'>, maxPromptChars: number, vocabulary: TagVocabulary): CheckedQuery {
   const prompt = normalizePrompt(input.prompt, maxPromptChars);
+  return { prompt, ...checkFilter(input, vocabulary) };
+}
+
+/** The catalog filters a person typed, checked against the serving catalog's tags. */
+export function checkFilter(input: FilterInput, vocabulary: TagVocabulary): Omit<CheckedQuery, 'prompt'> {
   const filter = parseTrackFilter({ mood: input.mood, genre: input.genre, instrument: input.instrument, maxDuration: input.maxDuration }, vocabulary);
-  return { prompt, filter, accept: acceptOf(filter) };
+  return { filter, accept: acceptOf(filter) };
+}
+
+/** Results per page as asked (1–MAX_COUNT, DEFAULT_COUNT when not given). */
+export function pageSizeOf(count: number | null | undefined): number {
+  return Math.min(MAX_COUNT, Math.max(1, Math.floor(count ?? DEFAULT_COUNT)));
 }
 
 /** The filter as a track test for the recommender; undefined for no filter. */
-function acceptOf(filter: TrackFilter): ((track: Track) => boolean) | undefined {
+export function acceptOf(filter: TrackFilter): ((track: Track) => boolean) | undefined {
   return isEmptyFilter(filter) ? undefined : (t: Track) => matchesFilter(t, filter);
+}
+
+/** The view of cached results (a prompt's or a seed's), before the preview is known. */
+export function cachedView(hit: CachedResults, how: { filter: TrackFilter; perPage: number; latencyMs: number; cached: boolean }): ResultView {
+  return {
+    prompt: hit.query,
+    filter: isEmptyFilter(how.filter) ? null : describeFilter(how.filter),
+    perPage: how.perPage,
+    entries: hit.results.map(toEntry),
+    mode: hit.mode,
+    indexName: hit.indexName,
+    latencyMs: how.latencyMs,
+    cached: how.cached,
+    preview: null,
+    understood: hit.understood || null,
+    similar: hit.similar ? { seed: trackEntry(hit.similar.seed), note: hit.similar.note } : null,
+  };
 }
 
 /** A validated query, ready to run. */
@@ -65,7 +96,7 @@ export interface QueryOutcome {
  */
 export function prepareQuery(ctx: Pick<AppServices, 'config' | 'recommender' | 'vocabulary'>, input: RecommendInput): PreparedQuery {
   const { prompt, filter } = checkQuery(input, ctx.config.retrieval.maxPromptChars, ctx.vocabulary());
-  const count = Math.min(MAX_COUNT, Math.max(1, Math.floor(input.count ?? DEFAULT_COUNT)));
+  const count = pageSizeOf(input.count);
   const kept = keptResults(count, ctx.config.bot.pages);
   const status = ctx.recommender.status();
   const key = resultCacheKey({ prompt, count, kept, filter, indexVersion: status.version, models: status.models });
@@ -94,18 +125,7 @@ export async function runQuery(ctx: Pick<AppServices, 'recommender' | 'results' 
     await ctx.results.set(q.key, hit);
   }
   const latencyMs = performance.now() - t0;
-  const view: ResultView = {
-    prompt: hit.query,
-    filter: isEmptyFilter(q.filter) ? null : describeFilter(q.filter),
-    perPage: q.count,
-    entries: hit.results.map(toEntry),
-    mode: hit.mode,
-    indexName: hit.indexName,
-    latencyMs,
-    cached,
-    preview: null,
-    understood: hit.understood || null,
-  };
+  const view = cachedView(hit, { filter: q.filter, perPage: q.count, latencyMs, cached });
   ctx.logger.info(
     { prompt: hit.query, count: q.count, results: hit.results.length, mode: hit.mode, index: hit.indexName, cached, ms: Math.round(latencyMs) },
     'recommend',

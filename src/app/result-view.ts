@@ -1,4 +1,4 @@
-import { trackUrl } from '../catalog/track.ts';
+import { type Track, trackUrl } from '../catalog/track.ts';
 import type { Recommendation, RetrievalMode } from '../retrieval/recommender.ts';
 
 /** Longest caption kept per result: pages show an excerpt, and page state stays small. */
@@ -44,14 +44,23 @@ export interface ResultView {
   preview: string | null;
   /** The tags the prompt named and ruled out ("calm · piano · not voice"); null when none. */
   understood?: string | null;
+  /**
+   * Set for "more like this" results: the seed track (shown at the head; `prompt` is its label)
+   * and why closeness is by text alone, or null. Results' `matched` are then the tags they share with it.
+   */
+  similar?: { seed: TrackEntry; note: string | null } | null;
 }
 
 export function toEntry(r: Recommendation): TrackEntry {
-  const t = r.track;
+  return { ...trackEntry(r.track, r.rank), score: r.score, textScore: r.textScore, audioScore: r.audioScore, ...(r.matchedTags?.length ? { matched: [...r.matchedTags] } : {}) };
+}
+
+/** A track as an entry without scores (the seed of "more like this"; rank 0). */
+export function trackEntry(t: Track, rank = 0): TrackEntry {
   const url = trackUrl(t);
   return {
-    rank: r.rank,
-    trackId: r.trackId,
+    rank,
+    trackId: t.id,
     ...(t.title ? { title: t.title } : {}),
     ...(t.artist ? { artist: t.artist } : {}),
     ...(url ? { url } : {}),
@@ -60,10 +69,9 @@ export function toEntry(r: Recommendation): TrackEntry {
     instrument: [...t.tags.instrument],
     ...(t.durationSec !== undefined ? { durationSec: t.durationSec } : {}),
     caption: [...t.caption].slice(0, CAPTION_KEEP_CHARS).join(''),
-    score: r.score,
-    textScore: r.textScore,
-    audioScore: r.audioScore,
-    ...(r.matchedTags?.length ? { matched: [...r.matchedTags] } : {}),
+    score: 0,
+    textScore: 0,
+    audioScore: null,
     ...(t.license ? { license: t.license } : {}),
     ...(t.licenseUrl ? { licenseUrl: t.licenseUrl } : {}),
   };

@@ -21,6 +21,8 @@ export interface CachedResults {
   results: Recommendation[];
   /** The tags the prompt named and ruled out, in words (absent in entries cached before it existed). */
   understood?: string;
+  /** "More like this" results: the seed track, and why closeness is by text alone (or null). */
+  similar?: { seed: Track; note: string | null };
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ResultKeyParts {
   /** The serving index's content version: a reload to other content misses naturally. */
   indexVersion: string;
   models: { text: string; clap: string | null };
+  /** "More like this": the seed track's id (the prompt is then its label); absent for prompts. */
+  seed?: string;
 }
 
 /** Filter as a canonical value: categories in a fixed order, tags sorted and lower-cased. */
@@ -40,6 +42,7 @@ export function resultCacheKey(parts: ResultKeyParts): string {
     filter: canonicalFilter(parts.filter),
     index: parts.indexVersion,
     models: [parts.models.text, parts.models.clap],
+    ...(parts.seed !== undefined ? { seed: parts.seed } : {}),
   };
   return `r1:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 40)}`;
 }

@@ -1,8 +1,9 @@
 import type { ComponentHandler } from './component-handler.ts';
+import { moreLikeThisMenu } from './more-like-this.ts';
 import { pageButtons } from './paged-results/page-handlers.ts';
 import { saveButton } from './paged-results/save-button.ts';
 
 /** Every message-component handler the bot serves (their custom-id prefixes must not overlap). */
 export function botComponents(): readonly ComponentHandler[] {
-  return [pageButtons, saveButton];
+  return [pageButtons, saveButton, moreLikeThisMenu];
 }

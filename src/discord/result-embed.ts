@@ -6,6 +6,7 @@ import { clampPage, entryLabel, pageEntries, type ResultView, scoreLine, statusL
 
 export const EMBED_COLOR = 0x1db954;
 const TITLE = '🎧 Tracks for your prompt';
+const SIMILAR_TITLE = '🎧 More like this';
 /** The prompt line is cut here so long prompts leave room for the tracks. */
 const PROMPT_CHARS = 600;
 const CAPTION_CHARS = 180;
@@ -52,13 +53,21 @@ function tagLine(e: TrackEntry): string {
   return [part('mood', e.mood), part('genre', e.genre), part('instrument', e.instrument)].filter(Boolean).join(' · ');
 }
 
-/** A result's field value in at most `budget` characters: the caption gives way first. */
-export function fieldValue(e: TrackEntry, budget: number): string {
-  const head = [e.url && linkable(e.url) ? `[Track page](${e.url})` : null, e.durationSec !== undefined ? formatDuration(e.durationSec) : null]
+/** "[Track page](url) · 3:45": the link (when safe to link) and the duration. */
+function linkLine(e: TrackEntry): string {
+  return [e.url && linkable(e.url) ? `[Track page](${e.url})` : null, e.durationSec !== undefined ? formatDuration(e.durationSec) : null]
     .filter(Boolean)
     .join(' · ');
+}
+
+/**
+ * A result's field value in at most `budget` characters: the caption gives way first. `matched`
+ * names the tags it has in common with the prompt ("matched") or with the seed ("shares").
+ */
+export function fieldValue(e: TrackEntry, budget: number, matchedLabel = 'matched'): string {
+  const head = linkLine(e);
   const tags = tagLine(e);
-  const matched = e.matched?.length ? `matched: ${escapeText(e.matched.join(' · '))}` : '';
+  const matched = e.matched?.length ? `${matchedLabel}: ${escapeText(e.matched.join(' · '))}` : '';
   const scores = scoreLine(e);
   const fixed = [head, tags, matched, scores].filter(Boolean);
   const used = fixed.reduce((n, l) => n + l.length + 1, 0);
@@ -73,13 +82,24 @@ export function fieldName(e: TrackEntry): string {
   return truncate(`${e.rank}. ${escapedExcerpt(entryLabel(e), NAME_CHARS)}`, EMBED_LIMITS.fieldName);
 }
 
-/** The description: the prompt (escaped), filters, the preview note, or why there is nothing. */
+/** The head of "more like this": the seed track, its link and tags, and why closeness is by text alone. */
+function seedLines(similar: NonNullable<ResultView['similar']>): string[] {
+  const seed = similar.seed;
+  const link = linkLine(seed);
+  const lines = [`More like **${escapedExcerpt(entryLabel(seed), NAME_CHARS)}**${link ? ` · ${link}` : ''}`];
+  const tags = tagLine(seed);
+  if (tags) lines.push(tags);
+  if (similar.note) lines.push(escapedExcerpt(similar.note, 300));
+  return lines;
+}
+
+/** The description: the prompt (escaped) or the seed track, filters, the preview note, or why there is nothing. */
 export function describeView(view: ResultView, empty: boolean): string {
-  const lines = [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
+  const lines = view.similar ? seedLines(view.similar) : [`> ${escapedExcerpt(view.prompt, PROMPT_CHARS)}`];
   if (view.filter) lines.push(`Filters: ${escapedExcerpt(view.filter, 300)}`);
   if (view.understood) lines.push(`Understood: ${escapedExcerpt(view.understood, 300)}`);
   if (view.preview) lines.push(escapedExcerpt(view.preview, 400));
-  if (empty) lines.push('No tracks matched. Try other words, or fewer filters.');
+  if (empty) lines.push(view.similar ? 'No other tracks passed the filters. Try fewer filters.' : 'No tracks matched. Try other words, or fewer filters.');
   return lines.join('\n');
 }
 
@@ -90,12 +110,14 @@ export function renderPageEmbed(view: ResultView, page: number): APIEmbed {
   const description = describeView(view, view.entries.length === 0);
   const footer = statusLine(view, p);
   const names = entries.map(fieldName);
-  const fixed = TITLE.length + description.length + footer.length + names.reduce((n, s) => n + s.length, 0);
+  const title = view.similar ? SIMILAR_TITLE : TITLE;
+  const fixed = title.length + description.length + footer.length + names.reduce((n, s) => n + s.length, 0);
   const perField = entries.length ? Math.floor((EMBED_LIMITS.total - fixed) / entries.length) : 0;
   const budget = Math.max(40, Math.min(EMBED_LIMITS.fieldValue, perField));
-  const fields: APIEmbedField[] = entries.map((e, i) => ({ name: names[i]!, value: fieldValue(e, budget) }));
+  const matchedLabel = view.similar ? 'shares' : 'matched';
+  const fields: APIEmbedField[] = entries.map((e, i) => ({ name: names[i]!, value: fieldValue(e, budget, matchedLabel) }));
   return fitEmbed({
-    title: TITLE,
+    title,
     color: EMBED_COLOR,
     description,
     fields,

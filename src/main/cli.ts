@@ -11,12 +11,14 @@ import { buildDefaultCommand } from '../cli/build-default-command.ts';
 import { importPythonCommand } from '../cli/import-python-command.ts';
 import { indexCommand } from '../cli/index-command.ts';
 import { recommendCommand } from '../cli/recommend-command.ts';
+import { similarCommand } from '../cli/similar-command.ts';
 import { runCommand } from '../cli/run-command.ts';
 
 dotenv.config({ quiet: true });
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   recommend: recommendCommand,
+  similar: similarCommand,
   index: indexCommand,
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,

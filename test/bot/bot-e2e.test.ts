@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('start-up and deployment', () => {
-  it('is ready with warm models, identified with the reaction intents, and deployed both commands to the guild', () => {
+  it('is ready with warm models, identified with the reaction intents, and deployed its commands to the guild', () => {
     expect(t.bot.client.isReady()).toBe(true);
     expect(t.bot.ctx.recommender.status()).toMatchObject({ name: 'alpha', mode: 'two-stage', tracks: 24 });
     const messages = t.logs.entries.map((e) => e.msg);
@@ -103,7 +103,7 @@ describe('start-up and deployment', () => {
     expect(emu.requests[0]!.at).toBeGreaterThanOrEqual(readyAt);
     expect(emu.gateway.identifies[0]?.intents).toBe((1 << 0) | (1 << 10) | (1 << 13));
     const byName = Object.fromEntries(emu.commands.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['recommend', 'reload']);
+    expect(Object.keys(byName).sort()).toEqual(['recommend', 'reload', 'similar']);
     expect(byName.recommend?.guild_id).toBe(emu.guild.id);
     expect(byName.reload?.default_member_permissions).toBe('8');
     expect(byName.recommend?.options?.map((o) => o.name)).toEqual(['prompt', 'count', 'mood', 'genre', 'instrument', 'max_duration']);

@@ -16,6 +16,7 @@ import {
   autocompleteInteraction,
   autocompleteOptions,
   buttonInteraction,
+  selectInteraction,
   chatInputInteraction,
   commandOptions,
   findComponent,
@@ -377,6 +378,27 @@ export class DiscordEmulator {
     const user = input.user ?? this.users.alice;
     const ctx = this.#context(user, input.memberPermissions, this.#state.requireChannel(m.channelId));
     return this.#dispatchInteraction('component', buttonInteraction(ctx, this.#state.render(m), input.customId), { userId: user.id, sourceMessageId: m.id });
+  }
+
+  /**
+   * A person picks `values` in a string select menu: INTERACTION_CREATE type 3 carrying the
+   * message. The menu must exist and be enabled, the values must be its options, and their number
+   * within its min_values..max_values (default 1..1).
+   */
+  async selectMenu(input: { messageId: string; customId: string; values: string[]; user?: APIUser; memberPermissions?: bigint }): Promise<InteractionHandle> {
+    const m = this.#require(input.messageId);
+    const menu = findComponent(m.data.components, input.customId);
+    if (!menu || menu.type !== 3) throw new Error(`message ${m.id} has no string select with custom_id "${input.customId}"`);
+    if (menu.disabled === true) throw new Error(`select "${input.customId}" on message ${m.id} is disabled`);
+    const offered = new Set(((menu.options ?? []) as { value: string }[]).map((o) => o.value));
+    const unknown = input.values.filter((v) => !offered.has(v));
+    if (unknown.length) throw new Error(`select "${input.customId}" offers no ${unknown.join(', ')}`);
+    const min = typeof menu.min_values === 'number' ? menu.min_values : 1;
+    const max = typeof menu.max_values === 'number' ? menu.max_values : 1;
+    if (input.values.length < min || input.values.length > max) throw new Error(`select "${input.customId}" takes ${min}..${max} values, not ${input.values.length}`);
+    const user = input.user ?? this.users.alice;
+    const ctx = this.#context(user, input.memberPermissions, this.#state.requireChannel(m.channelId));
+    return this.#dispatchInteraction('component', selectInteraction(ctx, this.#state.render(m), input.customId, input.values), { userId: user.id, sourceMessageId: m.id });
   }
 
   /** A person reacts: stores it and dispatches MESSAGE_REACTION_ADD (to sessions with a reactions intent). */

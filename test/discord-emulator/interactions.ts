@@ -227,6 +227,16 @@ export function buttonInteraction(ctx: InteractionContext, message: APIMessage, 
   };
 }
 
+/** An INTERACTION_CREATE payload for a choice in a string select menu (type 3, component type 3) on `message`. */
+export function selectInteraction(ctx: InteractionContext, message: APIMessage, customId: string, values: string[]): APIMessageComponentGuildInteraction {
+  return {
+    ...base(ctx),
+    type: InteractionType.MessageComponent,
+    message,
+    data: { custom_id: customId, component_type: ComponentType.StringSelect, values },
+  };
+}
+
 /** The component with this custom_id anywhere in a message's component tree (rows, containers, sections). */
 export function findComponent(components: unknown, customId: string): Json | undefined {
   if (!Array.isArray(components)) return undefined;

@@ -26,6 +26,9 @@ export const LIMITS = {
   rowComponents: 5,
   customId: 100,
   buttonLabel: 80,
+  selectOptions: 25,
+  selectOptionText: 100,
+  selectPlaceholder: 150,
   commands: 100,
   autocompleteChoices: 25,
   commandName: 32,
@@ -89,6 +92,10 @@ function checkComponents(components: unknown[], problems: FormProblem[], flags: 
     if (c.type === 1 && Array.isArray(c.components) && c.components.length > LIMITS.rowComponents) {
       problems.push({ path: [...path, 'components'], code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${LIMITS.rowComponents} or fewer in length.` });
     }
+    // A select menu takes a whole action row.
+    if (c.type === 1 && Array.isArray(c.components) && c.components.length > 1 && c.components.some((x) => isObject(x) && x.type === 3)) {
+      problems.push({ path: [...path, 'components'], code: 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', message: 'The specified component exceeds the maximum width' });
+    }
     if (c.type === 2) {
       checkLength(problems, [...path, 'label'], c.label, LIMITS.buttonLabel);
       // Link (5) and premium (6) buttons have no custom_id; every other style needs one.
@@ -96,6 +103,7 @@ function checkComponents(components: unknown[], problems: FormProblem[], flags: 
         problems.push({ path: [...path, 'custom_id'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
       }
     }
+    if (c.type === 3) checkStringSelect(c, path, problems);
     if (typeof c.custom_id === 'string') {
       checkLength(problems, [...path, 'custom_id'], c.custom_id, LIMITS.customId);
       if (seen.has(c.custom_id)) {
@@ -106,6 +114,36 @@ function checkComponents(components: unknown[], problems: FormProblem[], flags: 
     if (Array.isArray(c.components)) c.components.forEach((child, i) => visit(child, [...path, 'components', String(i)]));
   };
   components.forEach((c, i) => visit(c, ['components', String(i)]));
+}
+
+/**
+ * A string select: a custom_id, 1–25 options with distinct values, label/value/description ≤ 100,
+ * placeholder ≤ 150, 0 ≤ min_values ≤ max_values ≤ 25 and within the options; alone in its row
+ * (checked with the rows).
+ */
+function checkStringSelect(c: Json, path: string[], problems: FormProblem[]): void {
+  if (str(c.custom_id).length === 0) problems.push({ path: [...path, 'custom_id'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+  checkLength(problems, [...path, 'placeholder'], c.placeholder, LIMITS.selectPlaceholder);
+  const options = Array.isArray(c.options) ? (c.options as Json[]) : [];
+  if (options.length < 1 || options.length > LIMITS.selectOptions) {
+    problems.push({ path: [...path, 'options'], code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and ${LIMITS.selectOptions} in length.` });
+  }
+  const values = new Set<string>();
+  options.forEach((o, i) => {
+    const at = [...path, 'options', String(i)];
+    for (const field of ['label', 'value'] as const) {
+      if (str(o[field]).length === 0) problems.push({ path: [...at, field], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+      checkLength(problems, [...at, field], o[field], LIMITS.selectOptionText);
+    }
+    checkLength(problems, [...at, 'description'], o.description, LIMITS.selectOptionText);
+    if (values.has(str(o.value))) problems.push({ path: [...at, 'value'], code: 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', message: 'Select component option values must be unique' });
+    values.add(str(o.value));
+  });
+  const min = typeof c.min_values === 'number' ? c.min_values : 1;
+  const max = typeof c.max_values === 'number' ? c.max_values : 1;
+  if (min < 0 || max < 1 || min > max || max > Math.max(1, options.length)) {
+    problems.push({ path: [...path, 'max_values'], code: 'BASE_TYPE_BAD_INT', message: 'min_values/max_values out of range' });
+  }
 }
 
 /** Problems with a message body (create or edit). */

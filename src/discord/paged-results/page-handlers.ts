@@ -3,6 +3,7 @@ import type { ComponentHandler } from '../component-handler.ts';
 import type { Logger } from '../../logger.ts';
 import type { BotContext } from '../bot-context.ts';
 import { pageCount } from '../../app/result-view.ts';
+import { MORE_LIKE_THIS_ID } from './more-like-this-menu.ts';
 import { PAGE_BUTTON_PREFIX, PAGE_EMOJI, pageComponents, pageMessage, turnOfButton, turnOfEmoji, turnPage, type PageState } from './page-model.ts';
 
 export const EXPIRED_TEXT = 'These results have expired. Run /recommend again for a fresh list.';
@@ -44,8 +45,10 @@ export async function onPageButton(interaction: MessageComponentInteraction, ctx
   await ctx.pages.exclusive(messageId, async () => {
     const state = await ctx.pages.get(messageId);
     if (!state) {
-      // Dead buttons go, for everyone; the presser learns why.
-      await interaction.update({ components: [] });
+      // Dead buttons go, for everyone; the presser learns why. The "More like this" menu stays:
+      // its choices carry their track ids and need no saved state.
+      const alive = interaction.message.components.filter((row) => 'components' in row && row.components.some((c) => 'customId' in c && c.customId === MORE_LIKE_THIS_ID));
+      await interaction.update({ components: alive.map((row) => row.toJSON()) });
       await interaction.followUp({ content: EXPIRED_TEXT, flags: MessageFlags.Ephemeral });
       return;
     }

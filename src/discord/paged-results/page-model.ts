@@ -1,4 +1,5 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIStringSelectComponent } from 'discord.js';
+import { moreLikeThisRow } from './more-like-this-menu.ts';
 import { renderPageEmbed } from '../result-embed.ts';
 import { clampPage, pageCount, type ResultView } from '../../app/result-view.ts';
 
@@ -76,7 +77,13 @@ export function pageComponents(view: ResultView, page: number): APIActionRowComp
   return [{ type: ComponentType.ActionRow, components: [...paging, button(SAVE_BUTTON_ID, 'Save', '💾', false)] }];
 }
 
-/** What a results message shows for its state: the page's embed and its buttons. Pure. */
-export function pageMessage(state: Pick<PageState, 'view' | 'page'>): { embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
-  return { embeds: [renderPageEmbed(state.view, state.page)], components: pageComponents(state.view, state.page) };
+/** What a results message shows for its state: the page's embed, the page buttons and the "More like this" menu. Pure. */
+export function pageMessage(state: Pick<PageState, 'view' | 'page'>): {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent | APIStringSelectComponent>[];
+} {
+  return {
+    embeds: [renderPageEmbed(state.view, state.page)],
+    components: [...pageComponents(state.view, state.page), ...moreLikeThisRow(state.view, state.page)],
+  };
 }
