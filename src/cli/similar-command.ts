@@ -43,7 +43,7 @@ export async function similarCommand(argv: string[], io: CommandIo = processIo):
   const pageSize = intOption('page-size', values['page-size'], 1, MAX_K) ?? k;
   const candidates = intOption('candidates', values.candidates, 1, 100_000) ?? config.retrieval.candidates;
   const text = positionals.join(' ').trim();
-  if (!text) throw new UserError('Which track? Give its id or words of its title, artist or description.', SIMILAR_USAGE);
+  if (!text) throw new UserError('Which track? Give its id or words of its title, artist or description.', 'See `npm run similar -- --help`.');
   // The track and the filters are checked before any model loads (the index's tracks are read,
   // not its embeddings): a typo fails in milliseconds.
   const indexDir = resolveIndexDir(values.index, config);

@@ -99,3 +99,46 @@ describe('npm run recommend', () => {
     expect(r2.stderr).toMatch(/Model Xenova\/all-MiniLM-L6-v2 is missing .*`npm run models:download -- --model Xenova\/all-MiniLM-L6-v2 --dtype q8`/);
   });
 });
+
+describe('npm run similar', () => {
+  const seed = tracks[17]!;
+
+  it('--json prints recommend\'s shape plus the seed; the seed is never among its neighbours', async () => {
+    const r = await runCli(['similar', seed.id, '--index', indexDir, '--k', '4', '--json'], env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['query', 'mode', 'firstStage', 'understood', 'basis', 'note', 'seed', 'candidates', 'results', 'timings', 'index']);
+    expect(out.seed).toMatchObject({ trackId: seed.id, title: seed.title, artist: seed.artist, tags: seed.tags });
+    // This index has no audio: neighbours by text, and it says so.
+    expect(out).toMatchObject({ mode: 'text-only', basis: 'text', index: { name: 'small', tracks: 120 } });
+    expect(out.note).toMatch(/no audio embeddings/);
+    expect(out.results).toHaveLength(4);
+    expect(out.results.map((x: { trackId: string }) => x.trackId)).not.toContain(seed.id);
+    for (const x of out.results) {
+      const own = [...x.tags.mood, ...x.tags.genre, ...x.tags.instrument];
+      expect(x.matchedTags.every((t: string) => own.includes(t))).toBe(true);
+    }
+    const scores = out.results.map((x: { score: number }) => x.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('finds the seed from title words, prints a table and applies filters', async () => {
+    const r = await runCli(['similar', ...seed.title!.split(' '), '--index', 'small', '--k', '3', '--genre', genre], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith(`More like "${seed.title} — ${seed.artist}" (${seed.id})`)).toBe(true);
+    const json = JSON.parse((await runCli(['similar', seed.id, '--index', indexDir, '--genre', genre, '--json'], env)).stdout);
+    expect(json.results.length).toBeGreaterThan(0);
+    expect(json.results.every((x: { tags: { genre: string[] } }) => x.tags.genre.includes(genre))).toBe(true);
+  });
+
+  it.each([
+    [['similar'], /^similar: Which track\?/],
+    [['similar', 'qqqzzz xxyyzz'], /^similar: .*qqqzzz xxyyzz/],
+    [['similar', seed.id, '--genre', typo], new RegExp(`^similar: Unknown genre "${typo}"`)],
+  ])('exits 2 with one line for bad input, before any model loads: %j', async (args, message) => {
+    const r = await runCli([...args, '--index', indexDir], { ...env, MODELS_DIR: path.join(root, 'no-models') });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
