@@ -78,19 +78,19 @@ function resultRows(results: readonly Recommendation[], matchedLabel: string, no
 }
 
 /** "audio.faiss ∪ text.faiss, 0.7 × audio + 0.3 × text cosine" — how closeness was measured. */
-export function describeSimilarity(result: SimilarResult, audioWeight: number): string {
+export function describeSimilarity(result: SimilarResult): string {
   if (result.basis === 'text') return 'text-embedding neighbours (cosine)';
-  const w = Math.round(audioWeight * 100) / 100;
+  const w = Math.round(result.audioWeight * 100) / 100;
   return `audio ∪ text neighbours, ${w} × audio cosine + ${Math.round((1 - w) * 100) / 100} × text cosine`;
 }
 
 /** `npm run similar -- --json`: recommend's shape (query, mode, results, …) plus the seed track. */
-export function similarJson(result: SimilarResult, audioWeight: number): Record<string, unknown> {
+export function similarJson(result: SimilarResult): Record<string, unknown> {
   const { id: _id, ...seed } = result.seed;
   return {
     query: trackName(result.seed),
     mode: result.basis === 'audio+text' ? 'two-stage' : 'text-only',
-    firstStage: describeSimilarity(result, audioWeight),
+    firstStage: describeSimilarity(result),
     understood: null,
     basis: result.basis,
     note: result.note,
@@ -103,13 +103,13 @@ export function similarJson(result: SimilarResult, audioWeight: number): Record<
 }
 
 /** The readable table `npm run similar` prints: the seed, how closeness was measured, the neighbours. */
-export function formatSimilarTable(result: SimilarResult, audioWeight: number): string {
+export function formatSimilarTable(result: SimilarResult): string {
   const seed = result.seed;
   const tags = [...seed.tags.mood, ...seed.tags.genre, ...seed.tags.instrument].join(', ');
   return [
     `More like "${trackName(seed)}" (${seed.id}) — ${result.index.name} (${result.index.tracks} tracks), ${result.timings.totalMs.toFixed(0)} ms`,
     ...(tags ? [`seed tags: ${tags}`] : []),
-    `closeness: ${describeSimilarity(result, audioWeight)}`,
+    `closeness: ${describeSimilarity(result)}`,
     ...(result.note ? [result.note] : []),
     '',
     ...resultRows(result.results, 'shares', 'no other track passed the filters'),

@@ -6,7 +6,7 @@ import { readIndexTracks } from '../retrieval/artifacts/load-index.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
-import { openRecommender, similarSettings } from '../retrieval/recommender-service.ts';
+import { openRecommender } from '../retrieval/recommender-service.ts';
 import { TrackFinder } from '../retrieval/track-finder.ts';
 import { formatSimilarTable, similarJson } from './format-results.ts';
 import { MAX_K } from './recommend-command.ts';
@@ -58,8 +58,7 @@ export async function similarCommand(argv: string[], io: CommandIo = processIo):
   const service = await openRecommender({ indexDir, runtime: modelRuntime(config), settings: config.retrieval });
   try {
     const result = await service.similar({ trackId: seed.id, k, pageSize, candidates, ...(accept ? { accept } : {}) });
-    const { audioWeight } = similarSettings(config.retrieval);
-    io.out(values.json ? JSON.stringify(similarJson(result, audioWeight)) : formatSimilarTable(result, audioWeight));
+    io.out(values.json ? JSON.stringify(similarJson(result)) : formatSimilarTable(result));
   } finally {
     await service.close();
   }

@@ -12,6 +12,7 @@ import { importPythonCommand } from '../cli/import-python-command.ts';
 import { indexCommand } from '../cli/index-command.ts';
 import { recommendCommand } from '../cli/recommend-command.ts';
 import { similarCommand } from '../cli/similar-command.ts';
+import { similarEvalCommand } from '../cli/similar-eval-command.ts';
 import { runCommand } from '../cli/run-command.ts';
 
 dotenv.config({ quiet: true });
@@ -19,6 +20,7 @@ dotenv.config({ quiet: true });
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   recommend: recommendCommand,
   similar: similarCommand,
+  'similar-eval': similarEvalCommand,
   index: indexCommand,
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,

@@ -22,9 +22,16 @@ import {
 import { describeFirstStage } from './scoring.ts';
 import { DEFAULT_SIMILAR_SETTINGS, type SimilarRequest, type SimilarResult, type SimilarSettings, similarWith } from './similar.ts';
 
-/** The similarity settings: the configured ones over the defaults; the pool as the recommender's. */
-export function similarSettings(settings: Pick<RecommenderSettings, 'similar' | 'candidates'>): SimilarSettings {
-  return { ...DEFAULT_SIMILAR_SETTINGS, candidates: settings.candidates, ...settings.similar };
+/**
+ * The similarity settings for an index: the configured ones, then the index's recommendation
+ * (manifest `scoring.similarAudioWeight`), then the defaults; the pool as the recommender's.
+ */
+export function similarSettings(settings: Pick<RecommenderSettings, 'similar' | 'candidates'>, index: Pick<LoadedIndex, 'manifest'>): SimilarSettings {
+  return {
+    audioWeight: settings.similar?.audioWeight ?? index.manifest.scoring?.similarAudioWeight ?? DEFAULT_SIMILAR_SETTINGS.audioWeight,
+    perArtist: settings.similar?.perArtist ?? DEFAULT_SIMILAR_SETTINGS.perArtist,
+    candidates: settings.candidates,
+  };
 }
 
 /** How models load, whatever index needs them. */
@@ -193,7 +200,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
 
   return {
     recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req, turns)),
-    similar: (req) => current.run((engine) => similarWith(engine.index, similarSettings(opts.settings), req, turns)),
+    similar: (req) => current.run((engine) => similarWith(engine.index, similarSettings(opts.settings, engine.index), req, turns)),
     status,
     engine: () => current.engine,
     tracks: () => current.engine.index.tracks,

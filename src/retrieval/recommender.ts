@@ -9,7 +9,6 @@ import { rerank } from './rerank.ts';
 import { matchedTags, namedTags, runFirstStage, type StageCandidate } from './first-stage.ts';
 import { understandQuery, type QueryUnderstanding, type TagRef } from './query/understand.ts';
 import { describeFirstStage, type FirstStageScoring, resolveFirstStage } from './scoring.ts';
-import type { SimilarSettings } from './similar.ts';
 
 export type RetrievalMode = 'two-stage' | 'text-only';
 
@@ -88,7 +87,7 @@ export interface RecommenderSettings {
   /** First-stage overrides (FIRST_STAGE, LEXICAL_WEIGHT, …); unset fields: the index's, then the defaults. */
   firstStage?: Partial<FirstStageScoring>;
   /** Track-to-track similarity: audio weight and artist cap (SIMILAR_AUDIO_WEIGHT, SIMILAR_PER_ARTIST); unset: the defaults. */
-  similar?: Partial<Pick<SimilarSettings, 'audioWeight' | 'perArtist'>>;
+  similar?: { audioWeight?: number | undefined; perArtist?: number | undefined };
 }
 
 /** An index with the encoders that embed prompts for it. Swapped as a whole on reload. */

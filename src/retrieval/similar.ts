@@ -55,6 +55,8 @@ export type SimilarBasis = 'audio+text' | 'text';
 export interface SimilarResult {
   seed: Track;
   basis: SimilarBasis;
+  /** The audio cosine's weight in the fused score (unused when the basis is text). */
+  audioWeight: number;
   /** Why the basis is text alone (no audio in the index, or none for this track); null otherwise. */
   note: string | null;
   /** Neighbours considered (after filters, before the cap). */
@@ -217,6 +219,7 @@ export async function similarWith(index: LoadedIndex, settings: SimilarSettings,
   return {
     seed,
     basis,
+    audioWeight: w,
     note,
     candidates: ranked.length,
     results,

@@ -142,3 +142,16 @@ describe('npm run similar', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('npm run eval:similar', () => {
+  it('neighbours share the seed\'s style far more often than random tracks (no model loads)', async () => {
+    const r = await runCli(['similar-eval', '--index', indexDir, '--seeds', '60', '--json'], { ...env, MODELS_DIR: path.join(root, 'no-models') });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ index: 'small', tracks: 120, mode: 'text-only' });
+    const [text, random] = out.rows;
+    expect([text.audioWeight, random.audioWeight]).toEqual([0, null]);
+    expect(text.genreShare).toBeGreaterThan(2 * random.genreShare);
+    expect(text.tagJaccard).toBeGreaterThan(2 * random.tagJaccard);
+  });
+});

@@ -8,6 +8,7 @@ import { writeIndexFolder } from '../../src/retrieval/artifacts/write-index.ts';
 import { dot, type Matrix, norm, row } from '../../src/retrieval/matrix.ts';
 import { artistKey, capPerArtist, DEFAULT_SIMILAR_SETTINGS, similarWith, type SimilarSettings } from '../../src/retrieval/similar.ts';
 import { VectorIndex } from '../../src/retrieval/vector-index.ts';
+import { similarSettings } from '../../src/retrieval/recommender-service.ts';
 import { UserError } from '../../src/errors.ts';
 import { clusteredVectors } from '../helpers/synthetic.ts';
 import { python } from '../helpers/python.ts';
@@ -174,6 +175,15 @@ describe('similar: the artist cap and the filters', () => {
 
   it('an unknown track id is a UserError', async () => {
     await expect(similarWith(twoStage, uncapped, { trackId: 'track_nope', k: 5 })).rejects.toThrow(UserError);
+  });
+});
+
+describe('similarSettings', () => {
+  it('takes the setting, then the index\'s recommendation, then 0.7; the pool is the recommender\'s', () => {
+    const recommends = { manifest: { ...twoStage.manifest, scoring: { similarAudioWeight: 0.5, reason: 'test' } } };
+    expect(similarSettings({ candidates: 120, similar: { audioWeight: 0.9, perArtist: 3 } }, recommends)).toEqual({ audioWeight: 0.9, perArtist: 3, candidates: 120 });
+    expect(similarSettings({ candidates: 120, similar: { audioWeight: undefined, perArtist: 2 } }, recommends).audioWeight).toBe(0.5);
+    expect(similarSettings({ candidates: 120 }, twoStage)).toEqual({ audioWeight: 0.7, perArtist: 2, candidates: 120 });
   });
 });
 
