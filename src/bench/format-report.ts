@@ -1,7 +1,8 @@
 import type { FaissScalingEntry } from './faiss-scaling.ts';
 import { machineLine } from './machine.ts';
-import type { BenchReport } from './run-bench.ts';
+import type { BenchReport, TrackSearchReport } from './run-bench.ts';
 import type { Summary } from './stats.ts';
+import type { TrackSearchEntry } from './track-search.ts';
 
 const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(2));
 /** A Markdown table row, and a header with its alignment row (also used by the bot load report). */
@@ -45,6 +46,24 @@ function lexicalTables(lexical: BenchReport['lexical']): string[] {
   ];
 }
 
+/** The track-search table (also the body of the section `--track-search-only` writes). */
+export function trackSearchTable(entries: readonly TrackSearchEntry[] | undefined): string[] {
+  if (!entries?.length) return ['(track search not run)'];
+  return [
+    'Track search (autocomplete, seed lookup) by catalog size: TrackFinder build and `find` top 25 over queries typed as people type them (ids and numbers cut short, 1–3 words of a title, artist or caption, the last often unfinished), one at a time:',
+    '',
+    ...header(['tracks', 'kind', 'build (ms)', 'memory (MB)', 'heap growth (MB)', 'name terms', 'queries', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'typed-from track in top 25'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...entries.map((e) =>
+      row([e.size.toLocaleString('en-US'), e.kind, e.buildMs, e.memoryMb, e.heapGrowthMb, e.nameTerms.toLocaleString('en-US'), e.queries, ms(e.p50Ms), ms(e.p95Ms), ms(e.p99Ms), `${Math.round(e.foundShare * 100)}%`]),
+    ),
+  ];
+}
+
+/** `--track-search-only`: the machine and the table. */
+export function formatTrackSearchReport(r: TrackSearchReport): string {
+  return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...trackSearchTable(r.trackSearch)].join('\n');
+}
+
 function faissTable(entries: readonly FaissScalingEntry[]): string[] {
   if (entries.length === 0) return ['(FAISS scaling not run)'];
   const params = (e: FaissScalingEntry) =>
@@ -80,6 +99,8 @@ export function formatReport(r: BenchReport): string {
     ...faissTable(r.faiss),
     '',
     ...lexicalTables(r.lexical ?? null),
+    '',
+    ...trackSearchTable(r.trackSearch),
     '',
     ...header(['target', 'goal', 'measured', ''], ['l', 'r', 'r', 'l']),
     ...r.targets.map((t) => row([t.name, t.target, t.value === null ? '—' : `${t.value < 1 ? ms(t.value) : Math.round(t.value * 100) / 100} ${t.unit}`, mark(t.met)])),

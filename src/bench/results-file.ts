@@ -1,5 +1,5 @@
-import { formatReport } from './format-report.ts';
-import type { BenchReport } from './run-bench.ts';
+import { formatReport, formatTrackSearchReport } from './format-report.ts';
+import type { BenchReport, TrackSearchReport } from './run-bench.ts';
 import { mergeLabelledSection, type ResultsDocument, sectionMarker, writeLabelledSection } from './markdown-sections.ts';
 
 const RESULTS_DOC: ResultsDocument = {
@@ -53,4 +53,13 @@ export async function writeResults(file: string, report: BenchReport, command: s
 /** Writes a section made by `labelledSection` (e.g. the bot under load) into `file`, keeping the others. */
 export async function writeResultsSection(file: string, label: string, section: string): Promise<void> {
   await writeLabelledSection(file, RESULTS_DOC, label, section);
+}
+
+/** The label of the section `--track-search-only` writes (a full run carries the same table in its own). */
+export const TRACK_SEARCH_LABEL = 'track-search';
+
+/** Writes a `--track-search-only` run into `file` as its own section. */
+export async function writeTrackSearchResults(file: string, report: TrackSearchReport, command: string): Promise<void> {
+  const section = labelledSection(TRACK_SEARCH_LABEL, 'Track search (autocomplete)', command, formatTrackSearchReport(report), report);
+  await writeLabelledSection(file, RESULTS_DOC, TRACK_SEARCH_LABEL, section);
 }

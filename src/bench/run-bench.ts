@@ -17,6 +17,7 @@ import { runServingBench } from './run-serving-bench.ts';
 import type { ServingBench } from './serving-bench.ts';
 import type { Summary } from './stats.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
+import { benchTrackSearch, type TrackSearchEntry } from './track-search.ts';
 
 export interface BenchOptions {
   /** `tiny`, `full` or a real models folder. */
@@ -32,6 +33,8 @@ export interface BenchOptions {
   faissSizes: number[];
   /** Lexical stage sizes (synthetic documents from the Jamendo catalog); empty: no lexical run. */
   lexicalSizes: number[];
+  /** Track search (autocomplete) sizes: the real catalog up to its size, synthetic named tracks beyond; empty: not run. */
+  trackSearchSizes: number[];
   /** Extra HNSW efSearch values measured on each HNSW index of the scaling run. */
   efSearchSweep: number[];
   audio: boolean;
@@ -67,7 +70,31 @@ export interface BenchReport {
   build: BuildFigures;
   faiss: FaissScalingEntry[];
   lexical: { libraries: LexicalLibraryEntry[]; scaling: LexicalScalingEntry[] } | null;
+  trackSearch: TrackSearchEntry[];
   targets: TargetCheck[];
+}
+
+/** What `npm run bench -- --track-search-only` reports: that section alone. */
+export interface TrackSearchReport {
+  startedAt: string;
+  durationSec: number;
+  machine: Machine;
+  trackSearch: TrackSearchEntry[];
+}
+
+/** The MTG-Jamendo tracks (metadata + captions) the lexical and track-search sections start from. */
+async function jamendoTracks(jamendoDir: string) {
+  const { tracks } = await importJamendoFiles({ metadata: [path.join(jamendoDir, 'metadata_base.csv')], captions: path.join(jamendoDir, 'captions.csv') });
+  return tracks;
+}
+
+/** The track-search section on its own: no index build, no models, no serving run. */
+export async function runTrackSearchBench(o: Pick<BenchOptions, 'jamendoDir' | 'trackSearchSizes' | 'onProgress'>): Promise<TrackSearchReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  const base = await jamendoTracks(o.jamendoDir);
+  const trackSearch = await benchTrackSearch({ sizes: o.trackSearchSizes, base, onProgress: o.onProgress });
+  return { startedAt: started.toISOString(), durationSec: Math.round((performance.now() - t0) / 1000), machine: describeMachine(), trackSearch };
 }
 
 export async function runBench(config: Config, o: BenchOptions): Promise<BenchReport> {
@@ -119,13 +146,15 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
     const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];
     let lexical: BenchReport['lexical'] = null;
     if (o.lexicalSizes.length > 0) {
-      const { tracks } = await importJamendoFiles({ metadata: [path.join(o.jamendoDir, 'metadata_base.csv')], captions: path.join(o.jamendoDir, 'captions.csv') });
+      const tracks = await jamendoTracks(o.jamendoDir);
       o.onProgress(`lexical stage: libraries at ${tracks.length} tracks, then ${o.lexicalSizes.join(', ')} documents`);
       lexical = {
         libraries: await compareLexicalLibraries(tracks),
         scaling: await benchLexicalScaling({ sizes: o.lexicalSizes, base: tracks, onProgress: o.onProgress }),
       };
     }
+    const trackSearch =
+      o.trackSearchSizes.length > 0 ? await benchTrackSearch({ sizes: o.trackSearchSizes, base: await jamendoTracks(o.jamendoDir), onProgress: o.onProgress }) : [];
     return {
       startedAt: started.toISOString(),
       durationSec: Math.round((performance.now() - t0) / 1000),
@@ -144,6 +173,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
       build,
       faiss,
       lexical,
+      trackSearch,
       targets: checkTargets({
         endToEnd: serving.endToEnd,
         cacheHit: serving.cacheHit,

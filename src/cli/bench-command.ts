@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatReport } from '../bench/format-report.ts';
-import { writeResults } from '../bench/results-file.ts';
-import { runBench } from '../bench/run-bench.ts';
+import { formatReport, formatTrackSearchReport } from '../bench/format-report.ts';
+import { writeResults, writeTrackSearchResults } from '../bench/results-file.ts';
+import { runBench, runTrackSearchBench } from '../bench/run-bench.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
@@ -14,13 +14,15 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEFAULT_JAMENDO = path.resolve(REPO_ROOT, '../shared/data/jamendo');
 const DEFAULT_RESULTS = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
 const DEFAULT_FAISS_SIZES = [18_486, 100_000, 1_000_000];
+const DEFAULT_TRACK_SEARCH_SIZES = [18_486, 1_000_000];
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--models tiny|full|<models dir>] [--json] [options]
 
 Reports figures (no pass/fail) and writes them to bench/RESULTS.md (one section per model set):
 cold start; per-stage, end-to-end and cache-hit latency (p50/p95/p99) over different prompts;
 throughput at several concurrencies with the main thread's event-loop lag; peak RSS of the
-serving process; text and audio index build throughput; FAISS scaling on synthetic vectors.
+serving process; text and audio index build throughput; FAISS scaling on synthetic vectors;
+the lexical stage and track search (autocomplete) by catalog size.
 
   --models <m>            tiny (default): the generated test models; full: generated models with
                           the real architectures (all-MiniLM-L6-v2, CLAP's RoBERTa-base text tower),
@@ -40,6 +42,11 @@ serving process; text and audio index build throughput; FAISS scaling on synthet
   --lexical-sizes <list>  lexical stage sizes in documents (default 18486,100000,1000000; "none" skips;
                           synthetic documents made from the Jamendo catalog; 1M takes ~1 min),
                           with minisearch and wink-bm25-text-search compared on the real catalog
+  --track-search-sizes <list> track search (autocomplete, seed lookup) sizes (default 18486,1000000;
+                          "none" skips): the real Jamendo tracks up to their number, synthetic named
+                          tracks beyond (1M takes ~2 min, mostly building its lexical index)
+  --track-search-only     run the track search section alone (no index build, models or serving run)
+                          and write it to its own section of the results file
   --no-audio              skip the audio tower throughput
   --results <file>        where to write the results (default bench/RESULTS.md)
   --no-results            do not write a results file`;
@@ -67,6 +74,8 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       'faiss-sizes': { type: 'string' },
       'lexical-sizes': { type: 'string' },
       'ef-search-sweep': { type: 'string' },
+      'track-search-sizes': { type: 'string' },
+      'track-search-only': { type: 'boolean', default: false },
       'no-audio': { type: 'boolean', default: false },
       results: { type: 'string' },
       'no-results': { type: 'boolean', default: false },
@@ -77,25 +86,40 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     io.out(BENCH_USAGE);
     return 0;
   }
+  const jamendoDir = path.resolve(values.jamendo ?? DEFAULT_JAMENDO);
+  const trackSearchSizes = intList('track-search-sizes', values['track-search-sizes'], DEFAULT_TRACK_SEARCH_SIZES, 1);
+  const onProgress = (line: string) => io.err(`bench: ${line}`);
+  const resultsFile = values['no-results'] ? null : path.resolve(values.results ?? DEFAULT_RESULTS);
+  const command = `npm run bench -- ${argv.join(' ')}`.trim();
+  if (values['track-search-only']) {
+    if (trackSearchSizes.length === 0) throw new UserError('--track-search-only needs at least one size.', 'Leave --track-search-sizes out, or give sizes.');
+    const report = await runTrackSearchBench({ jamendoDir, trackSearchSizes, onProgress });
+    if (resultsFile) {
+      await writeTrackSearchResults(resultsFile, report, command);
+      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+    }
+    io.out(values.json ? JSON.stringify(report) : formatTrackSearchReport(report));
+    return 0;
+  }
   const config = loadConfig();
   const report = await runBench(config, {
     models: values.models,
     ...(values.index ? { indexDir: resolveIndexDir(values.index, config) } : {}),
-    jamendoDir: path.resolve(values.jamendo ?? DEFAULT_JAMENDO),
+    jamendoDir,
     queries: intOption('queries', values.queries, 1) ?? 500,
     warmup: intOption('warmup', values.warmup, 0) ?? 20,
     concurrency: intList('concurrency', values.concurrency, [1, 4, 16], 1),
     throughputQueries: intOption('throughput-queries', values['throughput-queries'], 1) ?? 200,
     faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
     lexicalSizes: intList('lexical-sizes', values['lexical-sizes'], DEFAULT_FAISS_SIZES, 1000),
+    trackSearchSizes,
     efSearchSweep: intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1),
     audio: !values['no-audio'],
-    onProgress: (line) => io.err(`bench: ${line}`),
+    onProgress,
   });
-  if (!values['no-results']) {
-    const file = path.resolve(values.results ?? DEFAULT_RESULTS);
-    await writeResults(file, report, `npm run bench -- ${argv.join(' ')}`.trim());
-    io.err(`bench: results written to ${path.relative(process.cwd(), file) || file}`);
+  if (resultsFile) {
+    await writeResults(resultsFile, report, command);
+    io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
   }
   io.out(values.json ? JSON.stringify(report) : formatReport(report));
   return 0;

@@ -52,19 +52,19 @@ const JAMENDO_DIGITS = 7;
 const FIELD_TITLE = 0;
 const FIELD_ARTIST = 1;
 const FIELD_ALBUM = 2;
-const NAME_FIELDS = [
-  [FIELD_TITLE, 'title'],
-  [FIELD_ARTIST, 'artist'],
-  [FIELD_ALBUM, 'album'],
-] as const;
 const MAX_POSITION = 63;
 
 const MARKS = /\p{M}+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII = /^[^\u0080-\uffff]*$/;
+/** Ids with nothing to lower-case (the usual `track_0000948`): checked without making a lower-case copy. */
+const PLAIN_LOWER = /^[^A-Z\u0080-\uffff]*$/;
 
 /** Words of a name, folded for case and accents: "Beyoncé — Halo" → beyonce, halo. */
 export function nameWords(text: string): string[] {
-  return text.normalize('NFKD').replace(MARKS, '').toLowerCase().match(WORD) ?? [];
+  // Plain ASCII (most names) has no accents to take off: skip the decomposition.
+  const folded = ASCII.test(text) ? text : text.normalize('NFKD').replace(MARKS, '');
+  return folded.toLowerCase().match(WORD) ?? [];
 }
 
 /** First index in [lo, hi) where `below(i)` is false (`below` is true then false along the range). */
@@ -75,6 +75,21 @@ function partition(lo: number, hi: number, below: (i: number) => boolean): numbe
     else hi = mid;
   }
   return lo;
+}
+
+/** The k-th largest value (k ≥ 1, k ≤ length): a sorted window of the best k, one pass. */
+function kthLargest(values: Float64Array, k: number): number {
+  const best: number[] = [];
+  for (const v of values) {
+    if (best.length === k && v <= best[k - 1]!) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && best[at - 1]! < v) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = v;
+  }
+  return best[k - 1]!;
 }
 
 function popcount(x: number): number {
@@ -105,37 +120,50 @@ function buildNameIndex(tracks: readonly Track[]): NameIndex {
   let pWhere = new Uint8Array(cap);
   let size = 0;
   const titleLength = new Uint8Array(n);
+  const idOf = (word: string): number => {
+    let id = termIds.get(word);
+    if (id === undefined) {
+      termIds.set(word, (id = counts.length));
+      counts.push(0);
+    }
+    return id;
+  };
+  // An artist's or album's name comes back on each of its tracks: its term ids are made once.
+  // (At a million tracks the build spent most of its time analyzing repeats and collecting the
+  // garbage of it.)
+  const repeated = new Map<string, number[]>();
+  const add = (id: number, row: number, where: number) => {
+    if (size === cap) {
+      cap *= 2;
+      const t = new Uint32Array(cap);
+      t.set(pTerm);
+      pTerm = t;
+      const r = new Uint32Array(cap);
+      r.set(pRow);
+      pRow = r;
+      const w = new Uint8Array(cap);
+      w.set(pWhere);
+      pWhere = w;
+    }
+    counts[id]!++;
+    pTerm[size] = id;
+    pRow[size] = row;
+    pWhere[size] = where;
+    size++;
+  };
   for (let row = 0; row < n; row++) {
     const t = tracks[row]!;
-    for (const [field, key] of NAME_FIELDS) {
-      const text = t[key];
+    if (t.title) {
+      const list = nameWords(t.title);
+      titleLength[row] = Math.min(255, list.length);
+      for (let pos = 0; pos < list.length; pos++) add(idOf(list[pos]!), row, (FIELD_TITLE << 6) | Math.min(pos, MAX_POSITION));
+    }
+    for (const field of [FIELD_ARTIST, FIELD_ALBUM]) {
+      const text = field === FIELD_ARTIST ? t.artist : t.album;
       if (!text) continue;
-      const list = nameWords(text);
-      if (field === FIELD_TITLE) titleLength[row] = Math.min(255, list.length);
-      for (let pos = 0; pos < list.length; pos++) {
-        const word = list[pos]!;
-        let id = termIds.get(word);
-        if (id === undefined) {
-          termIds.set(word, (id = counts.length));
-          counts.push(0);
-        }
-        if (size === cap) {
-          cap *= 2;
-          const grow = <A extends Uint32Array | Uint8Array>(a: A, make: (len: number) => A): A => {
-            const b = make(cap);
-            b.set(a);
-            return b;
-          };
-          pTerm = grow(pTerm, (len) => new Uint32Array(len));
-          pRow = grow(pRow, (len) => new Uint32Array(len));
-          pWhere = grow(pWhere, (len) => new Uint8Array(len));
-        }
-        counts[id]!++;
-        pTerm[size] = id;
-        pRow[size] = row;
-        pWhere[size] = (field << 6) | Math.min(pos, MAX_POSITION);
-        size++;
-      }
+      let ids = repeated.get(text);
+      if (!ids) repeated.set(text, (ids = nameWords(text).map(idOf)));
+      for (let pos = 0; pos < ids.length; pos++) add(ids[pos]!, row, (field << 6) | Math.min(pos, MAX_POSITION));
     }
   }
   // Terms in code-unit order (what `<` compares), postings laid out term by term.
@@ -171,6 +199,8 @@ interface NameScratch {
   /** 1: the last word matched a whole name word, not only as a prefix. */
   lastWhole: Uint8Array;
   touched: Uint32Array;
+  /** Name scores of the rows compacted to the front of `touched`. */
+  score: Float64Array;
 }
 
 interface Candidate {
@@ -202,22 +232,22 @@ export class TrackFinder {
     }
     const n = tracks.length;
     // Most catalogs' ids are lower case already: then no second array of them is kept.
-    const lowerIds = tracks.some((t) => t.id.toLowerCase() !== t.id) ? tracks.map((t) => t.id.toLowerCase()) : null;
-    const key = lowerIds ? (row: number) => lowerIds[row]! : (row: number) => tracks[row]!.id;
+    const lowerIds = tracks.some((t) => !PLAIN_LOWER.test(t.id) && t.id.toLowerCase() !== t.id) ? tracks.map((t) => t.id.toLowerCase()) : null;
+    const keys: readonly string[] = lowerIds ?? tracks.map((t) => t.id);
     const idOrder = new Uint32Array(n);
     let sorted = true;
     for (let row = 0; row < n; row++) {
       idOrder[row] = row;
-      if (row > 0 && key(row - 1) > key(row)) sorted = false;
+      if (row > 0 && keys[row - 1]! > keys[row]!) sorted = false;
     }
-    if (!sorted) idOrder.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a - b));
+    if (!sorted) idOrder.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
     return new TrackFinder(tracks, lexical ?? null, idOrder, lowerIds, buildNameIndex(tracks));
   }
 
   /** Bytes of the typed arrays the finder holds (the per-query scratch included once allocated). */
   get byteSize(): number {
     const s = this.scratch;
-    const scratch = s ? s.title.byteLength * 4 + s.lastWhole.byteLength + s.touched.byteLength : 0;
+    const scratch = s ? s.title.byteLength * 4 + s.lastWhole.byteLength + s.touched.byteLength + s.score.byteLength : 0;
     const nm = this.names;
     return this.idOrder.byteLength + nm.offsets.byteLength + nm.rows.byteLength + nm.where.byteLength + nm.titleLength.byteLength + scratch;
   }
@@ -240,9 +270,9 @@ export class TrackFinder {
   }
 
   private exactRow(lower: string): number | undefined {
-    const [lo, hi] = this.idRange(lower);
-    for (let i = lo; i < hi; i++) if (this.idKey(this.idOrder[i]!) === lower) return this.idOrder[i]!;
-    return undefined;
+    // The first key ≥ the id is the id itself when it exists (ids sort before their extensions).
+    const at = partition(0, this.idOrder.length, (i) => this.idKey(this.idOrder[i]!) < lower);
+    return at < this.idOrder.length && this.idKey(this.idOrder[at]!) === lower ? this.idOrder[at] : undefined;
   }
 
   /** Row of an exact catalog id (case-insensitive; for Jamendo also the bare number "948" → track_0000948), or undefined. */
@@ -306,6 +336,7 @@ export class TrackFinder {
         titleStart: new Uint16Array(n),
         lastWhole: new Uint8Array(n),
         touched: new Uint32Array(n),
+        score: new Float64Array(n),
       };
     }
     return this.scratch;
@@ -340,10 +371,11 @@ export class TrackFinder {
       }
     }
 
-    // Every word in the names: scored without the caption first; the caption adds at most 20,
-    // so only rows within 20 of the limit-th best can still move into the top.
-    const named: Candidate[] = [];
-    const partial: { row: number; share: number }[] = [];
+    // Rows holding every word in their names, scored without the caption first, compacted to
+    // the front of `touched` (a short prefix touches tens of thousands of rows at a million
+    // tracks: typed arrays, no object per row). The others are kept by how many words they hold.
+    const partial: number[][] = Array.from({ length: nq }, () => []);
+    let namedCount = 0;
     for (let i = 0; i < touchedCount; i++) {
       const row = s.touched[i]!;
       const t = s.title[row]!;
@@ -354,24 +386,31 @@ export class TrackFinder {
         let score = 500 + (40 * popcount(t) + 20 * popcount(a) + 10 * popcount(b)) / nq;
         if (s.titleStart[row] === full) score += nm.titleLength[row] === nq ? 200 : 100;
         if (s.lastWhole[row]) score += 30;
-        named.push({ row, score });
+        s.touched[namedCount] = row;
+        s.score[namedCount++] = score;
       } else {
-        partial.push({ row, share: popcount(all) / nq });
+        const bucket = partial[popcount(all)]!;
+        if (bucket.length < MAX_ALSO_SCORED) bucket.push(row);
       }
       s.title[row] = s.artist[row] = s.album[row] = s.titleStart[row] = s.lastWhole[row] = 0;
     }
-    named.sort((x, y) => y.score - x.score || x.row - y.row);
-    const cutoff = named.length >= limit ? named[limit - 1]!.score - 20 : -Infinity;
-    const contenders = named.filter((c) => c.score >= cutoff).slice(0, MAX_ALSO_SCORED);
-    partial.sort((x, y) => y.share - x.share || x.row - y.row);
-    const partialKept = partial.slice(0, MAX_ALSO_SCORED);
+    // The caption adds at most 20 to a named row, so only rows within 20 of the limit-th best
+    // can still reach the top; with `limit` named rows, rows missing a word cannot.
+    const cutoff = namedCount >= limit ? kthLargest(s.score.subarray(0, namedCount), limit) - 20 : -Infinity;
+    const contenders: Candidate[] = [];
+    for (let i = 0; i < namedCount && contenders.length < MAX_ALSO_SCORED; i++) {
+      if (s.score[i]! >= cutoff) contenders.push({ row: s.touched[i]!, score: s.score[i]! });
+    }
+    const partialKept: Candidate[] = [];
+    for (let found = nq - 1; found >= 1 && namedCount < limit && partialKept.length < MAX_ALSO_SCORED; found--) {
+      for (const row of partial[found]!.slice(0, MAX_ALSO_SCORED - partialKept.length)) partialKept.push({ row, score: found / nq });
+    }
 
-    const caption = this.lexical
-      ? this.captionScores(query, complete, limit, [...contenders.map((c) => c.row), ...partialKept.map((p) => p.row)])
-      : this.scanCaptions(query, complete, limit, [...contenders.map((c) => c.row), ...partialKept.map((p) => p.row)]);
+    const also = [...contenders.map((c) => c.row), ...partialKept.map((p) => p.row)];
+    const caption = this.lexical ? this.captionScores(query, complete, limit, also) : this.scanCaptions(query, complete, limit, also);
     const captionOf = (row: number) => caption.scores.get(row) ?? 0;
-    for (const c of named) offer(c.row, c.score + 20 * captionOf(c.row));
-    for (const p of partialKept) offer(p.row, 300 * captionOf(p.row) + 150 * p.share);
+    for (const c of contenders) offer(c.row, c.score + 20 * captionOf(c.row));
+    for (const p of partialKept) offer(p.row, 300 * captionOf(p.row) + 150 * p.score);
     for (const [row, share] of caption.top) offer(row, 300 * share);
   }
 

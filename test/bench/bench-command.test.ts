@@ -30,7 +30,7 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     await jamendoSubset(jamendo);
     const args = ['bench', '--models', 'tiny', '--json', '--queries', '30', '--warmup', '3', '--concurrency', '1,4', '--throughput-queries', '24'];
     const r = await runCli(
-      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--no-audio', '--results', results()],
+      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--track-search-sizes', '400,1000', '--no-audio', '--results', results()],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
@@ -97,6 +97,38 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
       expect.stringMatching(/^wink-bm25/),
     ]);
     expect(report.index.firstStage).toMatch(/^hybrid/);
+  });
+
+  it('measures track search on the real tracks and on synthetic named ones', () => {
+    expect(report.trackSearch.map((e) => [e.size, e.kind])).toEqual([
+      [400, 'real'],
+      [1000, 'synthetic'],
+    ]);
+    for (const e of report.trackSearch) {
+      expect(e.queries).toBeGreaterThanOrEqual(500);
+      expect(e.p50Ms).toBeGreaterThan(0);
+      expect(e.p95Ms).toBeGreaterThanOrEqual(e.p50Ms);
+      expect(e.buildMs).toBeGreaterThanOrEqual(0);
+      expect(e.foundShare).toBeGreaterThan(0.2);
+    }
+    expect(report.trackSearch[0]!.nameTerms).toBe(0); // MTG-Jamendo tracks have no titles
+    expect(report.trackSearch[1]!.nameTerms).toBeGreaterThan(100);
+  });
+
+  it('runs the track search section alone into its own results section', async () => {
+    const file = path.join(root.path, 'TRACK-SEARCH.md');
+    const r = await runCli(['bench', '--track-search-only', '--track-search-sizes', '300', '--json', '--jamendo', path.join(root.path, 'jamendo'), '--results', file], {
+      MODELS_DIR,
+      LOG_LEVEL: 'warn',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const alone = JSON.parse(r.stdout);
+    expect(alone.trackSearch).toHaveLength(1);
+    expect(alone.trackSearch[0]).toMatchObject({ size: 300, kind: 'real' });
+    expect(alone).not.toHaveProperty('endToEnd');
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('<!-- bench:track-search:start -->');
+    expect(text).toMatch(/\| 300 \| real \|/);
   });
 
   it('writes the run, the machine and the targets to the results file', async () => {
