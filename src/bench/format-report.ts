@@ -59,6 +59,24 @@ export function trackSearchTable(entries: readonly TrackSearchEntry[] | undefine
   ];
 }
 
+/** "More like this": similar() on the bench index, and its audio side by catalog size. */
+export function similarTables(similar: BenchReport['similar'] | undefined): string[] {
+  if (!similar) return ['(similar not run)'];
+  const i = similar.index;
+  const lines = [
+    `"More like this" on the bench index (${i.tracks.toLocaleString('en-US')} tracks, ${i.basis}, audio.faiss ${i.audioFactory ?? '—'}): similar() for ${i.queries} seeds, ${i.k} results in pages of ${i.pageSize}, p50 ${ms(i.p50Ms)} ms, p95 ${ms(i.p95Ms)} ms.`,
+  ];
+  if (!similar.scaling.length) return lines;
+  return [
+    ...lines,
+    '',
+    'Its audio side by catalog size (synthetic 512-d unit vectors; seed\'s top 300 in audio.faiss, exact rescoring, ≤ 2 per artist per page of 10, top 50; recall against Flat on the same seeds):',
+    '',
+    ...header(['tracks', 'audio.faiss', 'build (s)', 'index (MB)', 'queries', 'p50 (ms)', 'p95 (ms)', 'recall of the top 50'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...similar.scaling.map((e) => row([e.tracks.toLocaleString('en-US'), e.factory, e.buildSec, e.indexMb, e.queries, ms(e.p50Ms), ms(e.p95Ms), e.recall])),
+  ];
+}
+
 /** `--track-search-only`: the machine and the table. */
 export function formatTrackSearchReport(r: TrackSearchReport): string {
   return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...trackSearchTable(r.trackSearch)].join('\n');
@@ -101,6 +119,8 @@ export function formatReport(r: BenchReport): string {
     ...lexicalTables(r.lexical ?? null),
     '',
     ...trackSearchTable(r.trackSearch),
+    '',
+    ...similarTables(r.similar),
     '',
     ...header(['target', 'goal', 'measured', ''], ['l', 'r', 'r', 'l']),
     ...r.targets.map((t) => row([t.name, t.target, t.value === null ? '—' : `${t.value < 1 ? ms(t.value) : Math.round(t.value * 100) / 100} ${t.unit}`, mark(t.met)])),

@@ -18,6 +18,9 @@ import type { ServingBench } from './serving-bench.ts';
 import type { Summary } from './stats.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
 import { benchTrackSearch, type TrackSearchEntry } from './track-search.ts';
+import { benchSimilarAudioScaling, benchSimilarOnIndex, type SimilarIndexFigures, type SimilarScalingEntry } from './similar-bench.ts';
+import { loadIndexFolder } from '../retrieval/artifacts/load-index.ts';
+import { similarSettings } from '../retrieval/recommender-service.ts';
 
 export interface BenchOptions {
   /** `tiny`, `full` or a real models folder. */
@@ -35,6 +38,8 @@ export interface BenchOptions {
   lexicalSizes: number[];
   /** Track search (autocomplete) sizes: the real catalog up to its size, synthetic named tracks beyond; empty: not run. */
   trackSearchSizes: number[];
+  /** "More like this" audio-side sizes (synthetic 512-d catalogs); empty: only the bench index is measured. */
+  similarSizes: number[];
   /** Extra HNSW efSearch values measured on each HNSW index of the scaling run. */
   efSearchSweep: number[];
   audio: boolean;
@@ -71,7 +76,28 @@ export interface BenchReport {
   faiss: FaissScalingEntry[];
   lexical: { libraries: LexicalLibraryEntry[]; scaling: LexicalScalingEntry[] } | null;
   trackSearch: TrackSearchEntry[];
+  similar: SimilarReport;
   targets: TargetCheck[];
+}
+
+/** "More like this": `similar()` on the bench index, and its audio side by catalog size. */
+export interface SimilarReport {
+  index: SimilarIndexFigures;
+  scaling: SimilarScalingEntry[];
+}
+
+/** Audio index types measured per size: exact Flat (the reference) and, past Flat's range, IVF with about 4·√n lists. */
+export function similarFactories(size: number): string[] {
+  return size <= 50_000 ? ['Flat'] : ['Flat', `IVF${2 ** Math.round(Math.log2(4 * Math.sqrt(size)))},Flat`];
+}
+
+/** The similar section: `similar()` as the bot calls it (5 per page, 5 pages) on an index, then the scaling run. */
+export async function benchSimilar(config: Config, indexDir: string, o: Pick<BenchOptions, 'similarSizes' | 'onProgress'>): Promise<SimilarReport> {
+  const index = await loadIndexFolder(indexDir);
+  o.onProgress(`similar: ${index.tracks.length} tracks (${index.mode}), 200 seeds, then the audio side at ${o.similarSizes.join(', ') || 'no other size'}`);
+  const figures = await benchSimilarOnIndex(index, similarSettings(config.retrieval, index), { queries: 200, k: 25, pageSize: 5 });
+  const scaling = benchSimilarAudioScaling({ sizes: o.similarSizes, factories: similarFactories, onProgress: o.onProgress });
+  return { index: figures, scaling };
 }
 
 /** What `npm run bench -- --track-search-only` reports: that section alone. */
@@ -153,6 +179,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
         scaling: await benchLexicalScaling({ sizes: o.lexicalSizes, base: tracks, onProgress: o.onProgress }),
       };
     }
+    const similar = await benchSimilar(config, indexDir, o);
     const trackSearch =
       o.trackSearchSizes.length > 0 ? await benchTrackSearch({ sizes: o.trackSearchSizes, base: await jamendoTracks(o.jamendoDir), onProgress: o.onProgress }) : [];
     return {
@@ -174,6 +201,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
       faiss,
       lexical,
       trackSearch,
+      similar,
       targets: checkTargets({
         endToEnd: serving.endToEnd,
         cacheHit: serving.cacheHit,

@@ -15,6 +15,7 @@ const DEFAULT_JAMENDO = path.resolve(REPO_ROOT, '../shared/data/jamendo');
 const DEFAULT_RESULTS = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
 const DEFAULT_FAISS_SIZES = [18_486, 100_000, 1_000_000];
 const DEFAULT_TRACK_SEARCH_SIZES = [18_486, 1_000_000];
+const DEFAULT_SIMILAR_SIZES = [100_000, 1_000_000];
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--models tiny|full|<models dir>] [--json] [options]
 
@@ -45,6 +46,9 @@ the lexical stage and track search (autocomplete) by catalog size.
   --track-search-sizes <list> track search (autocomplete, seed lookup) sizes (default 18486,1000000;
                           "none" skips): the real Jamendo tracks up to their number, synthetic named
                           tracks beyond (1M takes ~2 min, mostly building its lexical index)
+  --similar-sizes <list>  "more like this" audio-side sizes (default 100000,1000000; "none" skips):
+                          synthetic 512-d catalogs, Flat and IVF (about 4·√n lists) compared on
+                          the same seeds; similar() itself is always timed on the bench index
   --track-search-only     run the track search section alone (no index build, models or serving run)
                           and write it to its own section of the results file
   --no-audio              skip the audio tower throughput
@@ -76,6 +80,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       'ef-search-sweep': { type: 'string' },
       'track-search-sizes': { type: 'string' },
       'track-search-only': { type: 'boolean', default: false },
+      'similar-sizes': { type: 'string' },
       'no-audio': { type: 'boolean', default: false },
       results: { type: 'string' },
       'no-results': { type: 'boolean', default: false },
@@ -113,6 +118,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
     lexicalSizes: intList('lexical-sizes', values['lexical-sizes'], DEFAULT_FAISS_SIZES, 1000),
     trackSearchSizes,
+    similarSizes: intList('similar-sizes', values['similar-sizes'], DEFAULT_SIMILAR_SIZES, 1000),
     efSearchSweep: intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1),
     audio: !values['no-audio'],
     onProgress,

@@ -30,7 +30,7 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     await jamendoSubset(jamendo);
     const args = ['bench', '--models', 'tiny', '--json', '--queries', '30', '--warmup', '3', '--concurrency', '1,4', '--throughput-queries', '24'];
     const r = await runCli(
-      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--track-search-sizes', '400,1000', '--no-audio', '--results', results()],
+      [...args, '--jamendo', jamendo, '--faiss-sizes', '3000', '--lexical-sizes', '1000,2000', '--track-search-sizes', '400,1000', '--similar-sizes', '2000,60000', '--no-audio', '--results', results()],
       { MODELS_DIR, LOG_LEVEL: 'warn' },
       300_000,
     );
@@ -113,6 +113,24 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     }
     expect(report.trackSearch[0]!.nameTerms).toBe(0); // MTG-Jamendo tracks have no titles
     expect(report.trackSearch[1]!.nameTerms).toBeGreaterThan(100);
+  });
+
+  it('times similar() on the bench index and its audio side by size, IVF past Flat\'s range with recall against Flat', () => {
+    expect(report.similar.index).toMatchObject({ tracks: 400, basis: 'audio+text', audioFactory: 'Flat', k: 25, pageSize: 5 });
+    expect(report.similar.index.queries).toBeGreaterThan(100);
+    expect(report.similar.index.p95Ms).toBeGreaterThanOrEqual(report.similar.index.p50Ms);
+    expect(report.similar.scaling.map((e) => [e.tracks, e.factory])).toEqual([
+      [2000, 'Flat'],
+      [60000, 'Flat'],
+      [60000, 'IVF1024,Flat'],
+    ]);
+    for (const e of report.similar.scaling) {
+      expect(e.p50Ms).toBeGreaterThan(0);
+      expect(e.indexMb).toBeGreaterThan((e.tracks * 512 * 4) / 2 ** 20 - 1);
+    }
+    // Flat is the reference; IVF finds most of its neighbours.
+    expect(report.similar.scaling.filter((e) => e.factory === 'Flat').every((e) => e.recall === 1)).toBe(true);
+    expect(report.similar.scaling[2]!.recall).toBeGreaterThan(0.5);
   });
 
   it('runs the track search section alone into its own results section', async () => {
