@@ -4,6 +4,7 @@ import { catalogVocabulary } from '../catalog/filters.ts';
 import { readIndexTracks } from '../retrieval/artifacts/load-index.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
 import { intOption } from './int-option.ts';
+import { filterValues, QUERY_OPTIONS } from './query-options.ts';
 import { normalizePrompt } from '../retrieval/prompt.ts';
 import { openRecommender } from '../retrieval/recommender-service.ts';
 import { formatResultTable, resultJson } from './format-results.ts';
@@ -20,17 +21,7 @@ export async function recommendCommand(argv: string[], io: CommandIo = processIo
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      k: { type: 'string', default: '5' },
-      candidates: { type: 'string' },
-      index: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      mood: { type: 'string' },
-      genre: { type: 'string' },
-      instrument: { type: 'string' },
-      'max-duration': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: QUERY_OPTIONS,
   });
   if (values.help) {
     io.out(RECOMMEND_USAGE);
@@ -44,7 +35,7 @@ export async function recommendCommand(argv: string[], io: CommandIo = processIo
   const prompt = normalizePrompt(positionals.join(' '), config.retrieval.maxPromptChars);
   const indexDir = resolveIndexDir(values.index, config);
   const { accept } = checkQuery(
-    { prompt, mood: values.mood, genre: values.genre, instrument: values.instrument, maxDuration: values['max-duration'] },
+    { prompt, ...filterValues(values) },
     config.retrieval.maxPromptChars,
     catalogVocabulary(await readIndexTracks(indexDir)),
   );

@@ -6,6 +6,7 @@ import { readIndexTracks } from '../retrieval/artifacts/load-index.ts';
 import { loadConfig, modelRuntime } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
+import { filterValues, QUERY_OPTIONS } from './query-options.ts';
 import { openRecommender } from '../retrieval/recommender-service.ts';
 import { TrackFinder } from '../retrieval/track-finder.ts';
 import { formatSimilarTable, similarJson } from './format-results.ts';
@@ -21,18 +22,7 @@ export async function similarCommand(argv: string[], io: CommandIo = processIo):
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      k: { type: 'string', default: '5' },
-      'page-size': { type: 'string' },
-      candidates: { type: 'string' },
-      index: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      mood: { type: 'string' },
-      genre: { type: 'string' },
-      instrument: { type: 'string' },
-      'max-duration': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...QUERY_OPTIONS, 'page-size': { type: 'string' } },
   });
   if (values.help) {
     io.out(SIMILAR_USAGE);
@@ -49,10 +39,7 @@ export async function similarCommand(argv: string[], io: CommandIo = processIo):
   const indexDir = resolveIndexDir(values.index, config);
   const tracks = await readIndexTracks(indexDir);
   const seed = resolveTrack(TrackFinder.build(tracks), text).track;
-  const { filter } = checkFilter(
-    { mood: values.mood, genre: values.genre, instrument: values.instrument, maxDuration: values['max-duration'] },
-    catalogVocabulary(tracks),
-  );
+  const { filter } = checkFilter(filterValues(values), catalogVocabulary(tracks));
   const accept = acceptOf(filter);
 
   const service = await openRecommender({ indexDir, runtime: modelRuntime(config), settings: config.retrieval });

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CHOICE_CHARS, resolveTrack, trackChoiceLabel, trackChoices } from '../../src/app/track-choices.ts';
-import type { Track } from '../../src/catalog/track.ts';
 import { UserError } from '../../src/errors.ts';
 import { TrackFinder } from '../../src/retrieval/track-finder.ts';
+import { bareTrack } from '../helpers/fixture-tracks.ts';
 
-const track = (id: string, extra: Partial<Track> = {}): Track => ({
-  id,
-  tags: { mood: [], genre: [], instrument: [] },
-  caption: '',
-  keywords: [],
-  ...extra,
-});
+const track = bareTrack;
 
 const JAMENDO = track('track_0000948', {
   caption: 'A dreamy synthpop track with ethereal vocals and shimmering synthesizers over a steady beat.',

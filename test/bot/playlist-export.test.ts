@@ -5,27 +5,11 @@ import type { ResultView, TrackEntry } from '../../src/app/result-view.ts';
 import { pageComponents } from '../../src/discord/paged-results/page-model.ts';
 import { creditMarkdown, licenseSummary, saveReplyText } from '../../src/discord/paged-results/save-button.ts';
 import { csvObjects, parseCsv } from '../helpers/csv.ts';
+import { resultEntry } from '../helpers/fixture-tracks.ts';
 
-function entry(i: number, over: Partial<TrackEntry> = {}): TrackEntry {
-  return {
-    rank: i + 1,
-    trackId: `track_${String(1000 + i).padStart(7, '0')}`,
-    title: `Title ${i + 1}`,
-    artist: 'Someone',
-    url: `https://www.jamendo.com/track/${1000 + i}`,
-    mood: ['calm'],
-    genre: ['ambient'],
-    instrument: ['piano'],
-    durationSec: 200 + i,
-    caption: `Caption of track ${i + 1}.`,
-    score: 0.9 - i / 100,
-    textScore: 0.8,
-    audioScore: null,
-    license: 'CC BY-NC-SA 3.0',
-    licenseUrl: 'http://creativecommons.org/licenses/by-nc-sa/3.0/',
-    ...over,
-  };
-}
+/** An entry with a licence (the export's subject) and no audio score. */
+const entry = (i: number, over: Partial<TrackEntry> = {}): TrackEntry =>
+  resultEntry(i, { audioScore: null, license: 'CC BY-NC-SA 3.0', licenseUrl: 'http://creativecommons.org/licenses/by-nc-sa/3.0/', ...over });
 
 function view(entries: TrackEntry[], over: Partial<ResultView> = {}): ResultView {
   return { prompt: 'calm piano for a rainy evening', filter: null, perPage: 3, entries, mode: 'text-only', indexName: 'x', latencyMs: 1, cached: false, preview: null, ...over };

@@ -9,7 +9,7 @@ import { errorReply } from '../../src/discord/reply-error.ts';
 import { presentError } from '../../src/app/present-error.ts';
 import { escapedExcerpt, escapeText, renderPageEmbed } from '../../src/discord/result-embed.ts';
 import { renderPageText } from '../../src/console/result-text.ts';
-import { keptResults, pageCount, toEntry, type ResultView, type TrackEntry } from '../../src/app/result-view.ts';
+import { keptResults, pageCount, toEntry, type ResultView } from '../../src/app/result-view.ts';
 import { suggestTags } from '../../src/discord/tag-suggestions.ts';
 import { previewNote } from '../../src/app/track-preview.ts';
 import { resolveAudioRoot } from '../../src/audio/recorded-audio-root.ts';
@@ -18,25 +18,9 @@ import { normalizePrompt } from '../../src/retrieval/prompt.ts';
 import type { Recommendation } from '../../src/retrieval/recommender.ts';
 import type { ServingStatus } from '../../src/retrieval/recommender-service.ts';
 import { commandListProblems, messageProblems } from '../discord-emulator/limits.ts';
+import { resultEntry } from '../helpers/fixture-tracks.ts';
 
-function entry(i: number, over: Partial<TrackEntry> = {}): TrackEntry {
-  return {
-    rank: i + 1,
-    trackId: `track_${String(1000 + i).padStart(7, '0')}`,
-    title: `Title ${i + 1}`,
-    artist: 'Someone',
-    url: `https://www.jamendo.com/track/${1000 + i}`,
-    mood: ['calm'],
-    genre: ['ambient'],
-    instrument: ['piano'],
-    durationSec: 200 + i,
-    caption: `Caption of track ${i + 1}.`,
-    score: 0.9 - i / 100,
-    textScore: 0.8,
-    audioScore: 0.9 - i / 100,
-    ...over,
-  };
-}
+const entry = resultEntry;
 
 function view(over: Partial<ResultView> = {}): ResultView {
   return {

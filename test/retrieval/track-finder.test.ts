@@ -9,14 +9,9 @@ import type { LexicalIndex } from '../../src/retrieval/lexical/lexical-index.ts'
 import { nameWords, TrackFinder } from '../../src/retrieval/track-finder.ts';
 import { randomFromSeed } from '../../src/util/prng.ts';
 import { HAS_JAMENDO_DATA, JAMENDO_DATA_DIR, needsJamendoData } from '../helpers/paths.ts';
+import { bareTrack } from '../helpers/fixture-tracks.ts';
 
-const track = (id: string, extra: Partial<Track> = {}): Track => ({
-  id,
-  tags: { mood: [], genre: [], instrument: [] },
-  caption: '',
-  keywords: [],
-  ...extra,
-});
+const track = bareTrack;
 
 /** A hand-made catalog: names that overlap on purpose, so the ranking shows. */
 const CATALOG: Track[] = [
