@@ -1,6 +1,6 @@
 import type { FaissScalingEntry } from './faiss-scaling.ts';
 import { machineLine } from './machine.ts';
-import type { BenchReport, TrackSearchReport } from './run-bench.ts';
+import type { BenchReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
 import type { Summary } from './stats.ts';
 import type { TrackSearchEntry } from './track-search.ts';
 
@@ -75,6 +75,11 @@ export function similarTables(similar: BenchReport['similar'] | undefined): stri
     ...header(['tracks', 'audio.faiss', 'build (s)', 'index (MB)', 'queries', 'p50 (ms)', 'p95 (ms)', 'recall of the top 50'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
     ...similar.scaling.map((e) => row([e.tracks.toLocaleString('en-US'), e.factory, e.buildSec, e.indexMb, e.queries, ms(e.p50Ms), ms(e.p95Ms), e.recall])),
   ];
+}
+
+/** `--similar-only`: the machine and the similar tables. */
+export function formatSimilarReport(r: SimilarOnlyReport): string {
+  return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...similarTables(r.similar)].join('\n');
 }
 
 /** `--track-search-only`: the machine and the table. */

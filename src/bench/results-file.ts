@@ -1,5 +1,5 @@
-import { formatReport, formatTrackSearchReport } from './format-report.ts';
-import type { BenchReport, TrackSearchReport } from './run-bench.ts';
+import { formatReport, formatSimilarReport, formatTrackSearchReport } from './format-report.ts';
+import type { BenchReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
 import { mergeLabelledSection, type ResultsDocument, sectionMarker, writeLabelledSection } from './markdown-sections.ts';
 
 const RESULTS_DOC: ResultsDocument = {
@@ -62,4 +62,13 @@ export const TRACK_SEARCH_LABEL = 'track-search';
 export async function writeTrackSearchResults(file: string, report: TrackSearchReport, command: string): Promise<void> {
   const section = labelledSection(TRACK_SEARCH_LABEL, 'Track search (autocomplete)', command, formatTrackSearchReport(report), report);
   await writeLabelledSection(file, RESULTS_DOC, TRACK_SEARCH_LABEL, section);
+}
+
+/** The label of the section `--similar-only` writes (a full run carries the same tables in its own). */
+export const SIMILAR_LABEL = 'similar';
+
+/** Writes a `--similar-only` run into `file` as its own section. */
+export async function writeSimilarResults(file: string, report: SimilarOnlyReport, command: string): Promise<void> {
+  const section = labelledSection(SIMILAR_LABEL, '"More like this" (similar)', command, formatSimilarReport(report), report);
+  await writeLabelledSection(file, RESULTS_DOC, SIMILAR_LABEL, section);
 }

@@ -123,25 +123,51 @@ export async function runTrackSearchBench(o: Pick<BenchOptions, 'jamendoDir' | '
   return { startedAt: started.toISOString(), durationSec: Math.round((performance.now() - t0) / 1000), machine: describeMachine(), trackSearch };
 }
 
-export async function runBench(config: Config, o: BenchOptions): Promise<BenchReport> {
-  const started = new Date();
-  const t0 = performance.now();
+/** What `npm run bench -- --similar-only` reports: that section alone. */
+export interface SimilarOnlyReport {
+  startedAt: string;
+  durationSec: number;
+  machine: Machine;
+  similar: SimilarReport;
+}
+
+/** The index a bench run measures: the one given, else the MTG-Jamendo bench index built in `work` (with its build figures). */
+async function benchIndexFor(config: Config, o: Pick<BenchOptions, 'models' | 'indexDir' | 'jamendoDir' | 'onProgress'>, work: string) {
   // An existing index brings its own models (its manifest names them): only their folder is chosen.
   const chosen = o.indexDir ? null : await resolveBenchModels(o.models, config, o.onProgress);
   const modelsDir = chosen?.modelsDir ?? (isSetName(o.models) ? config.models.dir : path.resolve(o.models));
   const runtime: ModelRuntime = { ...modelRuntime(config), modelsDir, allowRemote: false };
   // The audio bench also embeds in this thread (its mel/ONNX split): set transformers.js up once.
   configureTransformers(runtime);
+  let build: BuildFigures = { tracks: null, captionsPerSec: null, textSeconds: null, totalSeconds: null, audio: null };
+  if (o.indexDir) return { chosen, runtime, build, indexDir: o.indexDir };
+  o.onProgress(`building the bench index: MTG-Jamendo catalog from ${o.jamendoDir}, ${chosen!.sbertId} (${runtime.dtype})`);
+  const built = await buildBenchIndex({ jamendoDir: o.jamendoDir, workDir: work, sbertModel: chosen!.sbertId, clapModel: chosen!.clapId, runtime });
+  build = { ...build, tracks: built.tracks, captionsPerSec: built.text.captionsPerSec, textSeconds: built.text.seconds, totalSeconds: built.totalSeconds };
+  return { chosen, runtime, build, indexDir: built.indexDir };
+}
+
+/** The similar section on its own: the bench index (built, or --index) and the audio-side sizes; no serving run. */
+export async function runSimilarBenchAlone(config: Config, o: Pick<BenchOptions, 'models' | 'indexDir' | 'jamendoDir' | 'similarSizes' | 'onProgress'>): Promise<SimilarOnlyReport> {
+  const started = new Date();
+  const t0 = performance.now();
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
   try {
-    let indexDir = o.indexDir;
-    let build: BuildFigures = { tracks: null, captionsPerSec: null, textSeconds: null, totalSeconds: null, audio: null };
-    if (!indexDir) {
-      o.onProgress(`building the bench index: MTG-Jamendo catalog from ${o.jamendoDir}, ${chosen!.sbertId} (${runtime.dtype})`);
-      const built = await buildBenchIndex({ jamendoDir: o.jamendoDir, workDir: work, sbertModel: chosen!.sbertId, clapModel: chosen!.clapId, runtime });
-      indexDir = built.indexDir;
-      build = { ...build, tracks: built.tracks, captionsPerSec: built.text.captionsPerSec, textSeconds: built.text.seconds, totalSeconds: built.totalSeconds };
-    }
+    const { indexDir } = await benchIndexFor(config, o, work);
+    const similar = await benchSimilar(config, indexDir, o);
+    return { startedAt: started.toISOString(), durationSec: Math.round((performance.now() - t0) / 1000), machine: describeMachine(), similar };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export async function runBench(config: Config, o: BenchOptions): Promise<BenchReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
+  try {
+    const { chosen, runtime, build, indexDir } = await benchIndexFor(config, o, work);
+    const modelsDir = runtime.modelsDir;
     o.onProgress(`serving: cold start, ${o.queries} prompts per stage, end to end and cached, concurrency ${o.concurrency.join('/')}`);
     const serving = await runServingBench({
       indexDir,

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatReport, formatTrackSearchReport } from '../bench/format-report.ts';
-import { writeResults, writeTrackSearchResults } from '../bench/results-file.ts';
-import { runBench, runTrackSearchBench } from '../bench/run-bench.ts';
+import { formatReport, formatSimilarReport, formatTrackSearchReport } from '../bench/format-report.ts';
+import { writeResults, writeSimilarResults, writeTrackSearchResults } from '../bench/results-file.ts';
+import { runBench, runSimilarBenchAlone, runTrackSearchBench } from '../bench/run-bench.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
@@ -49,6 +49,8 @@ the lexical stage and track search (autocomplete) by catalog size.
   --similar-sizes <list>  "more like this" audio-side sizes (default 100000,1000000; "none" skips):
                           synthetic 512-d catalogs, Flat and IVF (about 4·√n lists) compared on
                           the same seeds; similar() itself is always timed on the bench index
+  --similar-only          run the similar section alone (the bench index, or --index, and the
+                          audio-side sizes; no serving run) into its own section of the results file
   --track-search-only     run the track search section alone (no index build, models or serving run)
                           and write it to its own section of the results file
   --no-audio              skip the audio tower throughput
@@ -81,6 +83,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       'track-search-sizes': { type: 'string' },
       'track-search-only': { type: 'boolean', default: false },
       'similar-sizes': { type: 'string' },
+      'similar-only': { type: 'boolean', default: false },
       'no-audio': { type: 'boolean', default: false },
       results: { type: 'string' },
       'no-results': { type: 'boolean', default: false },
@@ -107,6 +110,22 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     return 0;
   }
   const config = loadConfig();
+  const similarSizes = intList('similar-sizes', values['similar-sizes'], DEFAULT_SIMILAR_SIZES, 1000);
+  if (values['similar-only']) {
+    const report = await runSimilarBenchAlone(config, {
+      models: values.models,
+      ...(values.index ? { indexDir: resolveIndexDir(values.index, config) } : {}),
+      jamendoDir,
+      similarSizes,
+      onProgress,
+    });
+    if (resultsFile) {
+      await writeSimilarResults(resultsFile, report, command);
+      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+    }
+    io.out(values.json ? JSON.stringify(report) : formatSimilarReport(report));
+    return 0;
+  }
   const report = await runBench(config, {
     models: values.models,
     ...(values.index ? { indexDir: resolveIndexDir(values.index, config) } : {}),
@@ -118,7 +137,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
     lexicalSizes: intList('lexical-sizes', values['lexical-sizes'], DEFAULT_FAISS_SIZES, 1000),
     trackSearchSizes,
-    similarSizes: intList('similar-sizes', values['similar-sizes'], DEFAULT_SIMILAR_SIZES, 1000),
+    similarSizes,
     efSearchSweep: intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1),
     audio: !values['no-audio'],
     onProgress,

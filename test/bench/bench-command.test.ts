@@ -149,6 +149,22 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     expect(text).toMatch(/\| 300 \| real \|/);
   });
 
+  it('runs the similar section alone into its own results section', async () => {
+    const file = path.join(root.path, 'SIMILAR.md');
+    const r = await runCli(['bench', '--similar-only', '--similar-sizes', '2000', '--json', '--jamendo', path.join(root.path, 'jamendo'), '--results', file], {
+      MODELS_DIR,
+      LOG_LEVEL: 'warn',
+    }, 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    const alone = JSON.parse(r.stdout);
+    expect(alone.similar.index).toMatchObject({ basis: 'audio+text', audioFactory: 'Flat' });
+    expect(alone.similar.scaling.map((e: { tracks: number; factory: string }) => [e.tracks, e.factory])).toEqual([[2000, 'Flat']]);
+    expect(alone).not.toHaveProperty('endToEnd');
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('<!-- bench:similar:start -->');
+    expect(text).toMatch(/\| 2,000 \| Flat \|/);
+  });
+
   it('writes the run, the machine and the targets to the results file', async () => {
     const text = await readFile(results(), 'utf8');
     expect(text).toContain('<!-- bench:tiny:start -->');
