@@ -158,7 +158,7 @@ describe('index --queue with index-worker processes', () => {
     await good.stop();
   }, 300_000);
 
-  it('a worker whose models differ refuses the chunk, says why and stops; a right worker then finishes the build', async () => {
+  it('a worker whose models differ, or without the audio, refuses the chunk, says why and stops; a right worker then finishes the build', async () => {
     // Same model id, other files: this machine's cratedigger/tiny-clap is another model.
     const otherModels = path.join(base, 'other-models');
     await mkdir(path.join(otherModels, 'cratedigger'), { recursive: true });
@@ -173,6 +173,11 @@ describe('index --queue with index-worker processes', () => {
       new RegExp(`index-worker: refused chunk \\d of build [0-9a-f]{16}: this worker \\(.*\\) its cratedigger/tiny-clap \\(q8\\) in .*other-models is not the assembler's: model files .* the build's .*MODELS_DIR`),
     );
     expect(wrong.logs().filter((l) => l.msg === 'chunk taken')).toHaveLength(1);
+
+    // A machine without the audio would record every track as missing: it refuses too.
+    const blind = worker(['--audio-root', path.join(base, 'nowhere')]);
+    expect((await blind.done).code, blind.err).toBe(2);
+    expect(blind.err).toMatch(/index-worker: refused chunk \d of build [0-9a-f]{16}: this worker \(.*\) has no audio folder at .*nowhere\. Mount the audio there, or pass --audio-root/);
     expect(assembler.child.exitCode).toBeNull();
 
     const right = worker();

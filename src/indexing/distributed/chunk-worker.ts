@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
-import { realpath } from 'node:fs/promises';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../../logger.ts';
 import type { EncoderSet, EncoderSpec } from '../../retrieval/encoders/encoder-set.ts';
 import type { ModelRuntime } from '../../retrieval/recommender-service.ts';
 import { startEncoderWorker } from '../../retrieval/encoders/worker/worker-encoders.ts';
+import { checkAudioRoot } from '../audio/build-audio-index.ts';
 import { encodeChunkResult } from './chunk-result.ts';
 import { modelMismatch } from './check-models.ts';
 import { embedChunk } from './embed-chunk.ts';
@@ -68,21 +68,26 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<Runnin
     const data = parsed.data;
     const where = { jobId: job.id, buildId: data.buildId, chunk: data.chunk, chunks: data.chunks, tracks: data.tracks.length, attempt: job.attemptsMade + 1 };
     log.info(where, 'chunk taken');
-    const mismatch = await modelMismatch(data.models, opts.runtime.modelsDir);
-    if (mismatch) {
-      refused = `refused chunk ${data.chunk} of build ${data.buildId}: this worker (${me}) ${mismatch}. Give every worker the assembler's MODELS_DIR contents and MODEL_DTYPE.`;
+    // This machine cannot make the vectors the build wants: give the chunk back and stop, so a
+    // misconfigured worker spoils one attempt instead of the whole queue.
+    const refuse = async (why: string, fix: string): Promise<never> => {
+      refused = `refused chunk ${data.chunk} of build ${data.buildId}: this worker (${me}) ${why}. ${fix}`;
       // Paused before failing, so the failure does not fetch the next chunk for this worker.
       await worker.pause(true);
       log.error(where, refused);
       setImmediate(() => stop({ refused }));
       throw new Error(refused);
-    }
+    };
+    const mismatch = await modelMismatch(data.models, opts.runtime.modelsDir);
+    if (mismatch) await refuse(mismatch, "Give every worker the assembler's MODELS_DIR contents.");
+    // Without its audio every track would be recorded as missing: an index quietly without audio.
+    const root = opts.audioRoot ?? data.audioRoot;
+    const audioRoot = await checkAudioRoot(root).catch(() => refuse(`has no audio folder at ${root}`, 'Mount the audio there, or pass --audio-root <where it is on this machine>.'));
     const bad = opts.failTracks && data.tracks.find((t) => opts.failTracks!.has(t.id));
     if (bad) throw new Error(`--fail-tracks: chunk ${data.chunk} holds track ${bad.id}`);
 
     const set = await encoderFor(data);
     if (!set.clapAudio) throw new Error('the encoder worker has no CLAP audio tower loaded');
-    const audioRoot = opts.audioRoot ? await realpath(opts.audioRoot) : data.audioRoot;
     const started = performance.now();
     const result = await embedChunk(data, set.clapAudio, { audioRoot, ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}) });
     const bytes = encodeChunkResult(result);
