@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  /** Advances by `n` items; `failures` is the running count shown beside the bar; `detail` (with `detail: true`) after it. */
+  /** Advances by `n` items; `failures` is the running count shown beside the bar; `detail` replaces the text after it (see ProgressOptions.detail). */
   tick(n?: number, failures?: number, detail?: string): void;
   stop(): void;
 }
@@ -15,8 +15,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** No output at all (tests, --quiet). */
   silent?: boolean;
-  /** Show a short text after the failures (e.g. `chunks 3/10`), given by each tick. */
-  detail?: boolean;
+  /** A short text shown after the failures (e.g. `chunks 0/10`); ticks may change it. */
+  detail?: string;
 }
 
 /**
@@ -32,7 +32,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${opts.label} {bar} {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted} | failures {failures}${opts.detail ? ' | {detail}' : ''}`,
+      format: `${opts.label} {bar} {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted} | failures {failures}${opts.detail !== undefined ? ' | {detail}' : ''}`,
       barsize: 24,
       hideCursor: true,
       etaBuffer: 50,
@@ -44,7 +44,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   );
   let value = start;
   let failures = 0;
-  let detail = '';
+  let detail = opts.detail ?? '';
   const rate = () => {
     const secs = (Date.now() - started) / 1000;
     return secs > 0 ? ((value - start) / secs).toFixed(1) : '0.0';

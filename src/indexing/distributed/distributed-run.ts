@@ -89,20 +89,22 @@ export async function startDistributedRun(opts: DistributedRunOptions): Promise<
       const failedChunks: { job: ChunkJob; reason: string; attempts: number }[] = [];
       const pending = new Set(opts.jobs.map((j) => j.chunk));
       const byChunk = new Map(opts.jobs.map((j) => [j.chunk, j]));
-      const progress = createProgress({ label: 'audio', total: opts.tracks, unit: 'tracks', silent: opts.silent, detail: true });
       let failedTracks = 0;
       const detail = () => `chunks ${results.size}/${opts.jobs.length}${failedChunks.length ? `, ${failedChunks.length} failed` : ''}`;
-      progress.tick(0, 0, detail());
+      const progress = createProgress({ label: 'audio', total: opts.tracks, unit: 'tracks', silent: opts.silent, detail: detail() });
       try {
         while (pending.size > 0) {
           if (opts.stop?.aborted) {
             const done = [...results.values()].reduce((s, r) => s + r.mask.length, 0);
             throw new BuildInterrupted(done, opts.tracks, `Redis (build ${first.buildId}; workers keep embedding)`);
           }
-          for (const chunk of [...pending]) {
+          // Asked all at once: node-redis pipelines them, so a pass costs about one round trip.
+          const chunks = [...pending];
+          const states = await Promise.all(chunks.map((chunk) => queue.getJobState(chunkJobId(first.buildId, chunk))));
+          for (const [i, chunk] of chunks.entries()) {
             const job = byChunk.get(chunk)!;
             const id = chunkJobId(job.buildId, chunk);
-            const state = await queue.getJobState(id);
+            const state = states[i]!;
             if (state === 'completed') {
               const buf = await opts.redis.getBuffer(job.resultKey);
               if (!buf) throw new Error(`chunk ${chunk} is completed but its result ${job.resultKey} is missing from Redis`);
