@@ -74,7 +74,8 @@ const cli = (args: string[], extraEnv: Record<string, string> = {}) => {
   running.push(c);
   return c;
 };
-const worker = (extra: string[] = [], extraEnv: Record<string, string> = {}) => cli(['index-worker', '--queue', redis.url, '--lock-seconds', '5', ...extra], extraEnv);
+// A short lock so the killed worker's chunk is handed on within seconds, with margin for a busy CI machine.
+const worker = (extra: string[] = [], extraEnv: Record<string, string> = {}) => cli(['index-worker', '--queue', redis.url, '--lock-seconds', '8', ...extra], extraEnv);
 
 beforeAll(async () => {
   await ensureGeneratedModels();

@@ -53,9 +53,10 @@ export async function startDistributedRun(opts: DistributedRunOptions): Promise<
   const jobOpts = {
     attempts: opts.attempts,
     backoff: { type: 'exponential', delay: BACKOFF_DELAY_MS },
-    // Kept until the assembler removes them: their state is how a rerun knows what is done.
-    removeOnComplete: false,
-    removeOnFail: false,
+    // Kept until the assembler removes them (their state is how a rerun knows what is done), or
+    // as long as results live, so an abandoned build's jobs do not stay in Redis forever.
+    removeOnComplete: { age: RESULT_TTL_SECONDS },
+    removeOnFail: { age: RESULT_TTL_SECONDS },
   };
   const counts = { queued: 0, done: 0, retried: 0, waiting: 0 };
   const fresh: ChunkJob[] = [];
