@@ -14,12 +14,16 @@ import { type CommandIo, processIo } from './run-command.ts';
 import { describeLexicon, lexicalOptions } from './lexical-options.ts';
 import { addLexicalStage } from '../indexing/lexical/add-lexical-stage.ts';
 import { resolveIndexDir } from './resolve-index.ts';
+import { buildDistributedIndex, DEFAULT_CHUNK_SIZE } from '../indexing/distributed/build-distributed-index.ts';
+import { DEFAULT_ATTEMPTS } from '../indexing/distributed/protocol.ts';
+import { openRedisLink } from '../indexing/distributed/redis-link.ts';
 
 export const INDEX_USAGE = `Usage: npm run index -- --catalog <catalog.csv> [--out embeddings/<name>] [--name <name>]
        npm run index -- --add-lexical <index dir|name> [--tag-map tag_map.json]
                       [--factory Flat|HNSW32|IVF1024,PQ32np|…] [--ef-search N] [--nprobe N]
                       [--sbert-model <id>] [--audio-root <dir> [--clap-model <id>] [--previews]]
                       [--tag-map tag_map.json] [--no-lexical] [--quiet]
+                      [--queue redis://host:6379 [--chunk-size 64] [--attempts 3]]
 
 Embeds each track's caption and tags with the SBERT model, builds the faiss index, and writes the
 index folder atomically, with the lexical stage (BM25F over captions, keywords and tags, and the
@@ -33,6 +37,13 @@ cratedigger/tiny-clap): the index then reranks by sound (two-stage). Progress is
 <out>.partial/ as it goes: after Ctrl-C or a crash, the same command resumes. Files that are
 missing, unreadable or silent are listed in <out>/audio_failures.csv. --previews also makes the
 preview clips (PREVIEW_CACHE_DIR) the bot attaches.
+
+With --queue (and --audio-root), the audio is embedded by \`npm run index-worker -- --queue <URL>\`
+processes on any number of machines: this command queues the catalog in chunks of --chunk-size
+tracks (default ${DEFAULT_CHUNK_SIZE}) on that Redis, embeds the text meanwhile, waits with a progress bar,
+and writes the same index a single-process build writes. A chunk is tried --attempts times (default
+${DEFAULT_ATTEMPTS}); one that fails every time fails the build, naming it, with nothing written. Run the same
+command again to resume: chunks done stay in Redis. See the README's "Building on many machines".
 
 --add-lexical adds (or rebuilds) the lexical stage of an existing index in place, from its tracks:
 for indexes built before it, or imported from the Python prototype. Nothing is re-embedded.`;
@@ -55,6 +66,9 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
       'no-lexical': { type: 'boolean', default: false },
       'add-lexical': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      queue: { type: 'string' },
+      'chunk-size': { type: 'string' },
+      attempts: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +86,8 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
   if (!values.catalog) throw new UserError('--catalog <catalog.csv> is required.', 'Make one with `npm run catalog -- demo --out demo/catalog.csv`.');
   const audioRoot = values['audio-root'];
   if (!audioRoot && values['clap-model']) throw new UserError('--clap-model needs --audio-root: CLAP embeds the tracks\' audio.');
+  if (!audioRoot && values.queue) throw new UserError('--queue needs --audio-root: the workers embed the tracks\' audio.');
+  if (!values.queue && (values['chunk-size'] || values.attempts)) throw new UserError('--chunk-size and --attempts go with --queue (a distributed build).');
   if (!audioRoot && values.previews) throw new UserError('--previews needs --audio-root: clips are cut from the tracks\' audio.');
   const config = loadConfig();
   const outDir = path.resolve(values.out ?? path.join(config.index.embeddingsDir, path.parse(values.catalog).name));
@@ -98,11 +114,24 @@ export async function indexCommand(argv: string[], io: CommandIo = processIo): P
     wrote(await buildIndex(common));
     return 0;
   }
+  const chunkSize = intOption('chunk-size', values['chunk-size'], 1, 10_000);
+  const attempts = intOption('attempts', values.attempts, 1, 100);
+  const clapModel = values['clap-model'] ?? config.models.clap;
   const stop = stopOnSignals(io.err);
   try {
     try {
-      const report = await buildAudioIndex({ ...common, audioRoot, clapModel: values['clap-model'] ?? config.models.clap, ffmpegPath: config.audio.tools.ffmpegPath, stop: stop.signal, log: io.err });
-      wrote(report.manifest);
+      if (values.queue) {
+        const redis = await openRedisLink(values.queue, (err) => io.err(`index: Redis: ${err.message}`));
+        try {
+          const report = await buildDistributedIndex({ ...common, audioRoot, clapModel, redis, stop: stop.signal, log: io.err, ...(chunkSize ? { chunkSize } : {}), ...(attempts ? { attempts } : {}) });
+          wrote(report.manifest);
+        } finally {
+          await redis.close();
+        }
+      } else {
+        const report = await buildAudioIndex({ ...common, audioRoot, clapModel, ffmpegPath: config.audio.tools.ffmpegPath, stop: stop.signal, log: io.err });
+        wrote(report.manifest);
+      }
     } catch (err) {
       if (!isBuildInterrupted(err)) throw err;
       io.err(`index: ${err.full}`);

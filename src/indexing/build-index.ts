@@ -35,6 +35,8 @@ export interface BuildIndexOptions {
     /** The folder the track paths are under; recorded in the manifest so previews find the files. */
     audioRoot?: string;
     embed: (tracks: readonly Track[], encoders: EncoderSet) => Promise<AudioEmbeddings>;
+    /** Load CLAP's audio tower here (default true); a distributed build's workers load it instead. */
+    audioTower?: boolean;
   };
   startEncoders?: (spec: EncoderSpec) => Promise<EncoderSet>;
   /** Fusion weight to recommend to servers of this index (TEXT_WEIGHT still wins when set). */
@@ -88,7 +90,7 @@ export async function buildIndex(opts: BuildIndexOptions): Promise<IndexManifest
   const spec: EncoderSpec = {
     text: { modelId: opts.sbertModel, ...opts.runtime },
     clap: opts.audio ? { modelId: opts.audio.clapModel, ...opts.runtime } : null,
-    clapAudio: Boolean(opts.audio),
+    clapAudio: Boolean(opts.audio) && opts.audio?.audioTower !== false,
   };
   const encoders = await (opts.startEncoders ?? startEncoderWorker)(spec);
   try {

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  /** Advances by `n` items; `failures` is the running count shown beside the bar. */
-  tick(n?: number, failures?: number): void;
+  /** Advances by `n` items; `failures` is the running count shown beside the bar; `detail` replaces the text after it (see ProgressOptions.detail). */
+  tick(n?: number, failures?: number, detail?: string): void;
   stop(): void;
 }
 
@@ -15,6 +15,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** No output at all (tests, --quiet). */
   silent?: boolean;
+  /** A short text shown after the failures (e.g. `chunks 0/10`); ticks may change it. */
+  detail?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${opts.label} {bar} {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted} | failures {failures}`,
+      format: `${opts.label} {bar} {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted} | failures {failures}${opts.detail !== undefined ? ' | {detail}' : ''}`,
       barsize: 24,
       hideCursor: true,
       etaBuffer: 50,
@@ -42,19 +44,21 @@ export function createProgress(opts: ProgressOptions): Progress {
   );
   let value = start;
   let failures = 0;
+  let detail = opts.detail ?? '';
   const rate = () => {
     const secs = (Date.now() - started) / 1000;
     return secs > 0 ? ((value - start) / secs).toFixed(1) : '0.0';
   };
-  bar.start(opts.total, start, { rate: '0.0', failures: 0 });
+  bar.start(opts.total, start, { rate: '0.0', failures: 0, detail });
   return {
-    tick(n = 1, f) {
+    tick(n = 1, f, d) {
       value += n;
       if (f !== undefined) failures = f;
-      bar.update(value, { rate: rate(), failures });
+      if (d !== undefined) detail = d;
+      bar.update(value, { rate: rate(), failures, detail });
     },
     stop() {
-      bar.update(value, { rate: rate(), failures });
+      bar.update(value, { rate: rate(), failures, detail });
       bar.stop();
     },
   };

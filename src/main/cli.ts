@@ -10,6 +10,7 @@ import { evalCommand } from '../cli/eval-command.ts';
 import { buildDefaultCommand } from '../cli/build-default-command.ts';
 import { importPythonCommand } from '../cli/import-python-command.ts';
 import { indexCommand } from '../cli/index-command.ts';
+import { indexWorkerCommand } from '../cli/index-worker-command.ts';
 import { recommendCommand } from '../cli/recommend-command.ts';
 import { similarCommand } from '../cli/similar-command.ts';
 import { similarEvalCommand } from '../cli/similar-eval-command.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   similar: similarCommand,
   'similar-eval': similarEvalCommand,
   index: indexCommand,
+  'index-worker': indexWorkerCommand,
   catalog: runCatalogCommand,
   'build-default': buildDefaultCommand,
   bench: benchCommand,

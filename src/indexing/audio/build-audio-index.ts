@@ -133,7 +133,7 @@ export async function buildAudioIndex(opts: AudioIndexOptions): Promise<AudioInd
   };
 }
 
-async function checkAudioRoot(root: string): Promise<string> {
+export async function checkAudioRoot(root: string): Promise<string> {
   try {
     const real = await realpath(root);
     if ((await stat(real)).isDirectory()) return real;
@@ -144,7 +144,7 @@ async function checkAudioRoot(root: string): Promise<string> {
 }
 
 /** Identity of the audio tower's files: config/tokenizer fingerprint and the ONNX file's size. */
-async function modelFilesId(modelsDir: string, modelId: string, dtype: 'q8' | 'fp32'): Promise<string> {
+export async function modelFilesId(modelsDir: string, modelId: string, dtype: 'q8' | 'fp32'): Promise<string> {
   const fingerprint = (await modelFingerprint(modelsDir, modelId)) ?? 'absent';
   const onnx = await stat(path.resolve(modelsDir, modelId, 'onnx', onnxFileName('audio_model', dtype))).catch(() => null);
   return `${fingerprint}:${onnx?.size ?? 'absent'}`;
