@@ -52,6 +52,8 @@ export const reload = {
     }
     // Keys carry the index version, so old entries would only miss; drop them to free the cache.
     await ctx.results.clear();
+    // The new catalog's finder, before anyone types in /similar's track option (3 s to answer).
+    ctx.trackFinder();
     ctx.logger.info({ index: report.status.name, version: report.status.version, tracks: report.status.tracks, mode: report.status.mode, loadMs: report.loadMs, by: interaction.user.id }, 'index reloaded');
     // A restart's cause may name model files: no host paths on Discord.
     await interaction.editReply(hideBotPaths(ctx, reloadSummary(report, ctx.recommender.engine().encoders.health?.())));
