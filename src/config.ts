@@ -59,7 +59,7 @@ const envSchema = z.object({
   FUSION: opt(z.enum(FUSIONS)),
   LEXICAL_WEIGHT: opt(z.coerce.number().min(0).max(1)),
   TAG_BOOST: opt(z.coerce.number().min(0).max(10)),
-  SIMILAR_AUDIO_WEIGHT: opt(z.coerce.number().min(0).max(1)),
+  SIMILAR_AUDIO_WEIGHT: withDefault(z.coerce.number().min(0).max(1), 0.7),
   SIMILAR_PER_ARTIST: withDefault(int(1, 50), 2),
   MAX_PROMPT_CHARS: withDefault(int(10, 4000), DEFAULT_MAX_PROMPT_CHARS),
 
@@ -117,11 +117,8 @@ export interface Config {
     textWeight: number | undefined;
     maxPromptChars: number;
     firstStage: Partial<FirstStageScoring>;
-    /**
-     * "More like this": the audio cosine's weight against the text cosine (undefined: the index's
-     * recommendation, else 0.7), and tracks per artist per page.
-     */
-    similar: { audioWeight: number | undefined; perArtist: number };
+    /** "More like this": the audio cosine's weight against the text cosine, and tracks per artist per page. */
+    similar: { audioWeight: number; perArtist: number };
   };
   cache: { url: string | undefined; ttlMs: number; maxEntries: number; timeoutMs: number };
   /**

@@ -23,12 +23,6 @@ export const DEMO_AUDIO_DIR = path.join(DEMO_DIR, 'audio');
 export const DEFAULT_INDEX_NAME = 'default';
 /** Fused score of the demo index: half text, half (stand-in) CLAP. */
 export const DEMO_TEXT_WEIGHT = 0.5;
-/**
- * "More like this" on the demo: half audio, half text, for the reason above. `npm run eval:similar`
- * on the demo index (400 seeds, top 10): neighbours sharing a genre with the seed 0.41 at 0.5, 0.38
- * at the default 0.7, 0.15 on its audio alone, 0.05 for random tracks.
- */
-export const DEMO_SIMILAR_AUDIO_WEIGHT = 0.5;
 
 /** Why an existing default index must be rebuilt, or null to keep it. */
 export async function defaultIndexStaleReason(outDir: string, modelsDir: string): Promise<string | null> {
@@ -107,11 +101,7 @@ export async function buildDefaultCommand(argv: string[], io: CommandIo = proces
       ffmpegPath: config.audio.tools.ffmpegPath,
       runtime: { ...modelRuntime(config), allowRemote: false },
       // The generated CLAP is untrained: on its own it would reorder the candidates at random.
-      scoring: {
-        textWeight: DEMO_TEXT_WEIGHT,
-        similarAudioWeight: DEMO_SIMILAR_AUDIO_WEIGHT,
-        reason: 'generated stand-in CLAP model (untrained): text relevance leads, and weighs as much as audio in "more like this"',
-      },
+      scoring: { textWeight: DEMO_TEXT_WEIGHT, reason: 'generated stand-in CLAP model (untrained): text relevance leads' },
       silent: values.quiet,
       stop: stop.signal,
       log: io.err,

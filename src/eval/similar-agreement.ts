@@ -2,6 +2,7 @@ import type { Track } from '../catalog/track.ts';
 import type { LoadedIndex } from '../retrieval/artifacts/load-index.ts';
 import { type SimilarSettings, similarWith } from '../retrieval/similar.ts';
 import { mulberry32 } from '../util/prng.ts';
+import { styleOf } from '../audio/synth-style.ts';
 
 /**
  * A sanity measure of "more like this" without listeners: how often a seed's neighbours share its
@@ -16,6 +17,18 @@ export interface AgreementRow {
   genreShare: number;
   tagJaccard: number;
   sameArtist: number;
+  /** Share of neighbours whose audio was synthesized in the seed's style (demo catalogs; null otherwise). */
+  sameStyle: number | null;
+}
+
+/**
+ * The audible character the demo synthesizer gives a track's tags (src/audio/synth-style.ts):
+ * tempo, loudness, voices, beat and distortion, with the seed fixed so only the tags decide (the
+ * seed varies key, chords and the exact tempo within the genre's range).
+ */
+export function synthStyleKey(t: Pick<Track, 'tags'>): string {
+  const s = styleOf(t.tags, 0);
+  return JSON.stringify([s.bpm, s.peak, [...s.voices].sort(), s.fourOnTheFloor, s.distorted]);
 }
 
 const tagsOf = (t: Track) => new Set([...t.tags.mood, ...t.tags.genre, ...t.tags.instrument]);
@@ -26,7 +39,11 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return common / (a.size + b.size - common || 1);
 }
 
-export async function similarAgreement(index: LoadedIndex, base: SimilarSettings, o: { seeds: number; k: number; weights: number[]; seed?: number }): Promise<AgreementRow[]> {
+export async function similarAgreement(
+  index: LoadedIndex,
+  base: SimilarSettings,
+  o: { seeds: number; k: number; weights: number[]; seed?: number; styleKey?: (t: Track) => string },
+): Promise<AgreementRow[]> {
   const rand = mulberry32(o.seed ?? 5);
   const n = index.tracks.length;
   const seeds = Array.from({ length: Math.min(o.seeds, n) }, () => Math.floor(rand() * n));
@@ -35,14 +52,16 @@ export async function similarAgreement(index: LoadedIndex, base: SimilarSettings
     let genre = 0;
     let jac = 0;
     let same = 0;
+    let style = 0;
     for (const [s, x] of pairs) {
+      if (o.styleKey) style += Number(o.styleKey(s) === o.styleKey(x));
       genre += Number(s.tags.genre.some((g) => x.tags.genre.includes(g)));
       jac += jaccard(tagsOf(s), tagsOf(x));
       same += Number(s.artistId !== undefined && s.artistId === x.artistId);
     }
     const m = pairs.length || 1;
     const r3 = (v: number) => Math.round((v / m) * 1000) / 1000;
-    rows.push({ audioWeight, perArtist, genreShare: r3(genre), tagJaccard: r3(jac), sameArtist: r3(same) });
+    rows.push({ audioWeight, perArtist, genreShare: r3(genre), tagJaccard: r3(jac), sameArtist: r3(same), sameStyle: o.styleKey ? r3(style) : null });
   };
   for (const audioWeight of index.audio ? o.weights : [0]) {
     const pairs: [Track, Track][] = [];

@@ -22,13 +22,10 @@ import {
 import { describeFirstStage } from './scoring.ts';
 import { DEFAULT_SIMILAR_SETTINGS, type SimilarRequest, type SimilarResult, type SimilarSettings, similarWith } from './similar.ts';
 
-/**
- * The similarity settings for an index: the configured ones, then the index's recommendation
- * (manifest `scoring.similarAudioWeight`), then the defaults; the pool as the recommender's.
- */
-export function similarSettings(settings: Pick<RecommenderSettings, 'similar' | 'candidates'>, index: Pick<LoadedIndex, 'manifest'>): SimilarSettings {
+/** The similarity settings: the configured ones, else the defaults; the pool as the recommender's. */
+export function similarSettings(settings: Pick<RecommenderSettings, 'similar' | 'candidates'>): SimilarSettings {
   return {
-    audioWeight: settings.similar?.audioWeight ?? index.manifest.scoring?.similarAudioWeight ?? DEFAULT_SIMILAR_SETTINGS.audioWeight,
+    audioWeight: settings.similar?.audioWeight ?? DEFAULT_SIMILAR_SETTINGS.audioWeight,
     perArtist: settings.similar?.perArtist ?? DEFAULT_SIMILAR_SETTINGS.perArtist,
     candidates: settings.candidates,
   };
@@ -200,7 +197,7 @@ export async function openRecommender(opts: OpenOptions): Promise<RecommenderSer
 
   return {
     recommend: (req) => current.run((engine) => recommendWith(engine, opts.settings, req, turns)),
-    similar: (req) => current.run((engine) => similarWith(engine.index, similarSettings(opts.settings, engine.index), req, turns)),
+    similar: (req) => current.run((engine) => similarWith(engine.index, similarSettings(opts.settings), req, turns)),
     status,
     engine: () => current.engine,
     tracks: () => current.engine.index.tracks,

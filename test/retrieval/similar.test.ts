@@ -179,11 +179,9 @@ describe('similar: the artist cap and the filters', () => {
 });
 
 describe('similarSettings', () => {
-  it('takes the setting, then the index\'s recommendation, then 0.7; the pool is the recommender\'s', () => {
-    const recommends = { manifest: { ...twoStage.manifest, scoring: { similarAudioWeight: 0.5, reason: 'test' } } };
-    expect(similarSettings({ candidates: 120, similar: { audioWeight: 0.9, perArtist: 3 } }, recommends)).toEqual({ audioWeight: 0.9, perArtist: 3, candidates: 120 });
-    expect(similarSettings({ candidates: 120, similar: { audioWeight: undefined, perArtist: 2 } }, recommends).audioWeight).toBe(0.5);
-    expect(similarSettings({ candidates: 120 }, twoStage)).toEqual({ audioWeight: 0.7, perArtist: 2, candidates: 120 });
+  it('takes the settings, else 0.7 and 2 per artist; the pool is the recommender\'s', () => {
+    expect(similarSettings({ candidates: 120, similar: { audioWeight: 0.9, perArtist: 3 } })).toEqual({ audioWeight: 0.9, perArtist: 3, candidates: 120 });
+    expect(similarSettings({ candidates: 120 })).toEqual({ audioWeight: 0.7, perArtist: 2, candidates: 120 });
   });
 });
 

@@ -113,16 +113,10 @@ export const manifestSchema = z.object({
   /**
    * Scoring the index recommends where settings say nothing: `textWeight` (the embedded default,
    * whose CLAP model is an untrained stand-in, asks for text and audio fused; real indexes leave it
-   * out), `similarAudioWeight` (the same reason: "more like this" leans less on that CLAP's audio
-   * cosine) and the first stage's fusion, chosen on the evaluation's dev half.
+   * out) and the first stage's fusion, chosen on the evaluation's dev half.
    */
   scoring: z
-    .object({
-      textWeight: z.number().min(0).max(1).optional(),
-      similarAudioWeight: z.number().min(0).max(1).optional(),
-      firstStage: firstStageScoring.optional(),
-      reason: z.string(),
-    })
+    .object({ textWeight: z.number().min(0).max(1).optional(), firstStage: firstStageScoring.optional(), reason: z.string() })
     .nullable()
     .default(null),
 });
