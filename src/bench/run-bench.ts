@@ -45,7 +45,7 @@ export interface BuildFigures {
   textSeconds: number | null;
   totalSeconds: number | null;
   /** CLAP audio tower over 10-s windows (synthesized tracks), in the encoder worker. */
-  audio: { model: string; clipsPerSec: number; windowsPerSec: number; msPerClip: Summary; tracksPerSecBuildLoop: number; melMsPerWindow?: number; onnxMsPerWindow?: number } | null;
+  audio: { model: string; clipsPerSec: number; windowsPerSec: number; msPerClip: Summary; tracksPerSecBuildLoop: number; melMsPerWindow?: number; melJsMsPerWindow?: number; onnxMsPerWindow?: number } | null;
 }
 
 /** Everything `npm run bench` reports (the `--json` object). */
@@ -113,7 +113,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
         windowsPerSec: a.embed.windowsPerSec,
         msPerClip: a.embed.msPerClip,
         tracksPerSecBuildLoop: a.pipeline.tracksPerSec,
-        ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
+        ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, melJsMsPerWindow: a.split.melJsMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
       };
     }
     const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];
