@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { ClapFeatureExtractor, type Tensor } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { type ClapExtractorConfig, hannWindow, logMelParamsFromConfig, slaneyMelFilters } from '../../src/audio/log-mel.ts';
 import { cutWindows, repeatPad } from '../../src/audio/windows.ts';
+import { buildLogMelGraph, LOG_MEL_INPUT, LOG_MEL_OUTPUT, splitDft } from '../../src/models/generate/log-mel-graph.ts';
 import { type ClapAudioEncoder, createClapAudioEncoder } from '../../src/retrieval/encoders/clap-audio-encoder.ts';
 import { dot, row } from '../../src/retrieval/matrix.ts';
 import { createOnnxLogMel, logMelGraphFile, type OnnxLogMel } from '../../src/retrieval/encoders/onnx-log-mel.ts';
@@ -149,6 +151,21 @@ describe('log-mel ONNX graph vs transformers.js ClapFeatureExtractor', () => {
     for (const [i, one] of batch.entries()) {
       const alone = await graph.features([one]);
       expect(maxAbsDiff(together.data.subarray(i * size, (i + 1) * size), alone.data)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('computes the same features with the one-step DFT it falls back to for an n_fft with no useful split', async () => {
+    expect(splitDft(1024)).toEqual({ p: 32, q: 32 });
+    expect(splitDft(1031)).toBeUndefined(); // a prime
+    const direct = await ort.InferenceSession.create(buildLogMelGraph(graph.params, 'direct'), { intraOpNumThreads: 1 });
+    try {
+      const w = (await windows()).chirp!;
+      const out = (await direct.run({ [LOG_MEL_INPUT]: new ort.Tensor('float32', w, [1, N]) }))[LOG_MEL_OUTPUT]!;
+      const js = (await jsFeatures(w)).data as Float32Array;
+      expect(maxDiffNearPeak(out.data as Float32Array, js, 60)).toBeLessThanOrEqual(TOLERANCE_DB.within60);
+      expect(maxAbsDiff(out.data as Float32Array, js)).toBeLessThanOrEqual(TOLERANCE_DB.anywhere);
+    } finally {
+      await direct.release();
     }
   });
 

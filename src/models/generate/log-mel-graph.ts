@@ -4,14 +4,14 @@
  *
  *   waveform [batch, L] ─ Pad reflect n_fft/2 ─ Pad zeros to whole hops ─ Reshape [batch, blocks, hop]
  *   ─ frames: Concat of shifted Slices [batch, frames, n_fft]
- *   ─ MatMul windowed DFT basis (cos | sin, only the bins the mel filters use) [batch, frames, 2k]
- *   ─ square ─ MatMul mel filters (stacked twice: re² + im² summed by the same product) [batch, frames, mels]
+ *   ─ DFT as matrix products (two steps, or one for an n_fft with no useful split), only for the
+ *     bins the mel filters use ─ square ─ MatMul mel filters (re² + im² summed by the same product)
  *   ─ Max 1e-10 ─ Log ─ ·10/ln 10 ─ Unsqueeze → input_features [batch, 1, frames, mels]
  *
- * Why a DFT by matrix product rather than ONNX's `STFT` op: measured here (onnxruntime-node 1.30,
- * one thread, one 10-s window) ORT's STFT took ~33 ms against ~8 ms for the product over the
- * ~300 bins CLAP's 50–14,000 Hz filters touch; framing by slices of hop-sized blocks avoids
- * an index Gather, which cost more than the product itself.
+ * Measured here (onnxruntime-node 1.30, one thread, one 10-s window, CPU time): ONNX's `STFT` op
+ * ~33 ms, a one-step DFT product over the ~300 bins CLAP's 50–14,000 Hz filters touch ~8–12 ms, the
+ * two-step product ~4–7 ms; transformers.js's extractor ~31–35 ms. Framing by slices of hop-sized
+ * blocks avoids an index Gather, which cost more than the product itself.
  */
 import { frameCount, hannWindow, LOG_MEL_FLOOR, type LogMelParams, slaneyMelFilters, usedBins } from '../../audio/log-mel.ts';
 import { attr, GraphBuilder } from './onnx-graph.ts';
