@@ -40,8 +40,12 @@ export interface AudioBench {
   embed: { msPerClip: Summary; windowsPerSec: number; clipsPerSec: number };
   /** The build's loop: decoding overlapped with inference (prefetch 2), tracks per second. */
   pipeline: { wallMs: number; tracksPerSec: number; decodeWaitMs: number };
-  /** Where an embedding's time goes, measured in this thread: log-mel features vs ONNX. */
-  split?: { melMsPerWindow: number; onnxMsPerWindow: number };
+  /**
+   * Where an embedding's time goes, measured in this thread: log-mel features (the ONNX graph the
+   * build uses) vs the audio tower; `melJsMsPerWindow`: the same features by transformers.js's
+   * extractor in JavaScript (the path before the graph), on the same windows.
+   */
+  split?: { melMsPerWindow: number; onnxMsPerWindow: number; melJsMsPerWindow: number };
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -100,14 +104,17 @@ export async function benchAudio(o: AudioBenchOptions): Promise<AudioBench> {
 
     let split: AudioBench['split'];
     if (o.split ?? true) {
-      const local = await createClapAudioEncoder({ modelId: clapModel, ...runtime });
-      try {
-        for (const w of clips) await local.embedWindows(w);
-        const t = local.timings();
-        split = { melMsPerWindow: r2(t.melMs / t.windows), onnxMsPerWindow: r2(t.onnxMs / t.windows) };
-      } finally {
-        await local.dispose();
-      }
+      const timed = async (logMel: 'onnx' | 'js') => {
+        const local = await createClapAudioEncoder({ modelId: clapModel, ...runtime, logMel });
+        try {
+          for (const w of clips) await local.embedWindows(w);
+          return local.timings();
+        } finally {
+          await local.dispose();
+        }
+      };
+      const [graph, js] = [await timed('onnx'), await timed('js')];
+      split = { melMsPerWindow: r2(graph.melMs / graph.windows), onnxMsPerWindow: r2(graph.onnxMs / graph.windows), melJsMsPerWindow: r2(js.melMs / js.windows) };
     }
     return {
       model: { clap: clapModel, dtype: runtime.dtype, threads: runtime.threads },

@@ -116,7 +116,7 @@ export function formatReport(r: BenchReport): string {
     '',
     `Index build: ${b.captionsPerSec === null ? 'not run (--index given)' : `${b.captionsPerSec} captions/s (SBERT over ${b.tracks} captions + tags in ${b.textSeconds} s; whole build ${b.totalSeconds} s)`}.` +
       (b.audio
-        ? ` Audio: ${b.audio.clipsPerSec} clips/s, ${b.audio.windowsPerSec} windows/s (${b.audio.model} audio tower; clip p50 ${ms(b.audio.msPerClip.p50)} ms${b.audio.onnxMsPerWindow !== undefined ? `; per window log-mel ${b.audio.melMsPerWindow} ms, ONNX ${b.audio.onnxMsPerWindow} ms` : ''}; build loop with decoding ${b.audio.tracksPerSecBuildLoop} tracks/s).`
+        ? ` Audio: ${b.audio.clipsPerSec} clips/s, ${b.audio.windowsPerSec} windows/s (${b.audio.model} audio tower; clip p50 ${ms(b.audio.msPerClip.p50)} ms${b.audio.onnxMsPerWindow !== undefined ? `; per window log-mel ${b.audio.melMsPerWindow} ms${b.audio.melJsMsPerWindow !== undefined ? ` (JS extractor ${b.audio.melJsMsPerWindow} ms)` : ''}, ONNX ${b.audio.onnxMsPerWindow} ms` : ''}; build loop with decoding ${b.audio.tracksPerSecBuildLoop} tracks/s${b.audio.decodeMsPerTrack !== undefined ? `, decode p50 ${b.audio.decodeMsPerTrack} ms per track, ${b.audio.buildLoopDecodeWaitMs} ms waiting for decodes` : ''}).`
         : ' Audio: not run.'),
     '',
     ...faissTable(r.faiss),

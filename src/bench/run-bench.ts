@@ -53,7 +53,7 @@ export interface BuildFigures {
   textSeconds: number | null;
   totalSeconds: number | null;
   /** CLAP audio tower over 10-s windows (synthesized tracks), in the encoder worker. */
-  audio: { model: string; clipsPerSec: number; windowsPerSec: number; msPerClip: Summary; tracksPerSecBuildLoop: number; melMsPerWindow?: number; onnxMsPerWindow?: number } | null;
+  audio: { model: string; clipsPerSec: number; windowsPerSec: number; msPerClip: Summary; tracksPerSecBuildLoop: number; decodeMsPerTrack?: number; buildLoopDecodeWaitMs?: number; melMsPerWindow?: number; melJsMsPerWindow?: number; onnxMsPerWindow?: number } | null;
 }
 
 /** Everything `npm run bench` reports (the `--json` object). */
@@ -192,7 +192,10 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
         windowsPerSec: a.embed.windowsPerSec,
         msPerClip: a.embed.msPerClip,
         tracksPerSecBuildLoop: a.pipeline.tracksPerSec,
-        ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
+        // Whether the loop waits for ffmpeg rather than the model (decoding runs ahead of embedding).
+        decodeMsPerTrack: a.decodeMs.p50,
+        buildLoopDecodeWaitMs: a.pipeline.decodeWaitMs,
+        ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, melJsMsPerWindow: a.split.melJsMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
       };
     }
     const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];

@@ -18,5 +18,6 @@ describe('benchAudio', () => {
     expect(r.pipeline.tracksPerSec).toBeGreaterThan(0);
     expect(r.split!.melMsPerWindow).toBeGreaterThan(0);
     expect(r.split!.onnxMsPerWindow).toBeGreaterThan(0);
+    expect(r.split!.melJsMsPerWindow).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A small builder for ONNX graphs on top of `onnx-proto`: named inputs/outputs, initializers from
  * typed arrays, nodes with unique output names, and serialization to the `.onnx` bytes that
- * onnxruntime loads. Only what the generated transformer models need.
+ * onnxruntime loads. Only what the generated models (transformers, the log-mel graph) need.
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
@@ -31,12 +31,14 @@ export type Dim = number | string;
 export type Attr =
   | { kind: 'int'; value: number }
   | { kind: 'float'; value: number }
-  | { kind: 'ints'; value: readonly number[] };
+  | { kind: 'ints'; value: readonly number[] }
+  | { kind: 'string'; value: string };
 
 export const attr = {
   int: (value: number): Attr => ({ kind: 'int', value }),
   float: (value: number): Attr => ({ kind: 'float', value }),
   ints: (value: readonly number[]): Attr => ({ kind: 'ints', value }),
+  string: (value: string): Attr => ({ kind: 'string', value }),
 };
 
 function toAttribute(name: string, a: Attr): OnnxTypes.IAttributeProto {
@@ -48,6 +50,8 @@ function toAttribute(name: string, a: Attr): OnnxTypes.IAttributeProto {
       return { name, type: T.FLOAT, f: a.value };
     case 'ints':
       return { name, type: T.INTS, ints: [...a.value] };
+    case 'string':
+      return { name, type: T.STRING, s: new TextEncoder().encode(a.value) };
   }
 }
 
