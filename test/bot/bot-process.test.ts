@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
 import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
@@ -36,9 +36,18 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/** Every process a test starts; stopped after each test, so a failed assertion leaves none running. */
+const started: BotProcess[] = [];
+
 function start(args: string[], extra: Record<string, string>): BotProcess {
-  return BotProcess.start(env(extra), args);
+  const run = BotProcess.start(env(extra), args);
+  started.push(run);
+  return run;
 }
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((run) => run.stop()));
+});
 
 beforeAll(async () => {
   tmp = await tempDir('bot-process');
