@@ -70,9 +70,9 @@ export function similarTables(similar: BenchReport['similar'] | undefined): stri
   return [
     ...lines,
     '',
-    'Its audio side by catalog size (synthetic 512-d unit vectors; seed\'s top 300 in audio.faiss, exact rescoring, ≤ 2 per artist per page of 10, top 50; recall against Flat on the same seeds):',
+    'Its audio side by catalog size (synthetic 512-d unit vectors; seed\'s top 300 in audio.faiss, exact rescoring, ≤ 2 per artist per page of 10, top 50; recall against a full scan on the same seeds; index memory computed: vectors, ids, centroids):',
     '',
-    ...header(['tracks', 'audio.faiss', 'build (s)', 'index (MB)', 'queries', 'p50 (ms)', 'p95 (ms)', 'recall of the top 50'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...header(['tracks', 'audio.faiss', 'build (s)', 'memory (MB)', 'queries', 'p50 (ms)', 'p95 (ms)', 'recall of the top 50'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
     ...similar.scaling.map((e) => row([e.tracks.toLocaleString('en-US'), e.factory, e.buildSec, e.indexMb, e.queries, ms(e.p50Ms), ms(e.p95Ms), e.recall])),
   ];
 }

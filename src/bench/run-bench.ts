@@ -96,7 +96,7 @@ export async function benchSimilar(config: Config, indexDir: string, o: Pick<Ben
   const index = await loadIndexFolder(indexDir);
   o.onProgress(`similar: ${index.tracks.length} tracks (${index.mode}), 200 seeds, then the audio side at ${o.similarSizes.join(', ') || 'no other size'}`);
   const figures = await benchSimilarOnIndex(index, similarSettings(config.retrieval), { queries: 200, k: 25, pageSize: 5 });
-  const scaling = benchSimilarAudioScaling({ sizes: o.similarSizes, factories: similarFactories, onProgress: o.onProgress });
+  const scaling = benchSimilarAudioScaling({ sizes: o.similarSizes, factories: similarFactories, queries: 100, onProgress: o.onProgress });
   return { index: figures, scaling };
 }
 
