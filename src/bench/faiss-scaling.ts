@@ -159,18 +159,20 @@ function measureSearch(index: VectorIndex, queries: Matrix, exact: readonly Set<
 }
 
 /**
- * A full garbage collection: faiss-node frees an index's native memory only when its wrapper is
- * collected, and V8 cannot see that memory, so without this the 1M sweeps kept a dozen 1.5 GB
- * copies alive (an exploration run grew to 23 GB and was killed). `gc` is exposed at run time
- * (V8 flag, then a fresh context's global) so the bench needs no node flag.
+ * A full garbage collection, then a turn of the event loop: faiss-node frees an index's native
+ * memory only when its wrapper is collected and its finalizer has run (N-API runs those from the
+ * event loop), and V8 cannot see that memory. Without both, copies piled up: an exploration run
+ * grew to 23 GB, and a bench run with gc but no turn to 18.6 GB at 1M (both OOM-killed). `gc` is
+ * exposed at run time (V8 flag, then a fresh context's global) so the bench needs no node flag.
  */
 let fullGc: (() => void) | null = null;
-function collect(): void {
+async function release(): Promise<void> {
   if (!fullGc) {
     v8.setFlagsFromString('--expose-gc');
     fullGc = vm.runInNewContext('gc') as () => void;
   }
   fullGc();
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Lets progress lines reach the terminal between long synchronous faiss calls. */
@@ -223,7 +225,7 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
             : [];
       // Each variant is a full copy of the index (1.5 GB at 1M × 384-d IVF-Flat), made when measured
       // and dropped after: V8 does not see faiss's native memory, so copies are collected only when
-      // asked (collect()).
+      // asked (release()).
       const variants: { searched: () => VectorIndex; params: SearchParams }[] = [
         { searched: () => index, params: searchParams },
         ...sweep.map((p) => ({ searched: () => index.withSearchParams(p), params: { ...searchParams, ...p } })),
@@ -244,11 +246,10 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
           `faiss ${size} ${factory}${shown ? ` (${shown})` : ''}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
             `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${kk} ${entry.recallAt300}`,
         );
-        collect();
+        await release();
       }
       // faiss-node frees a native index when its wrapper is collected; none outlives this iteration.
-      await tick();
-      collect();
+      await release();
     }
   }
   return entries;
