@@ -1,16 +1,20 @@
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { UserError } from '../errors.ts';
 import { readSearchParams, type SearchParams } from '../retrieval/faiss-search-params.ts';
 import { type Matrix, row } from '../retrieval/matrix.ts';
-import { DEFAULT_SEARCH_PARAMS, VectorIndex } from '../retrieval/vector-index.ts';
+import { DEFAULT_SEARCH_PARAMS, defaultSearchParamsFor, ivfListsFor, VectorIndex } from '../retrieval/vector-index.ts';
 import { summarize } from './stats.ts';
 import { clusteredVectors } from './synthetic-vectors.ts';
 
 /**
  * How faiss index types scale with catalog size, on synthetic clustered 384-d unit vectors searched
  * as the first stage does: one query at a time, top-300 by inner product, through VectorIndex (so
- * with the efSearch / nprobe the project stores in its indexes).
+ * with the efSearch / nprobe / kFactor the project stores in its indexes).
  */
+
+export { ivfListsFor };
 
 export interface FaissScalingOptions {
   /** Catalog sizes, e.g. [18_486, 100_000, 1_000_000]. */
@@ -24,6 +28,8 @@ export interface FaissScalingOptions {
   onProgress?: (line: string) => void;
   /** Extra HNSW efSearch values to measure on each HNSW index built (recall vs latency). */
   efSearchSweep?: number[];
+  /** Extra nprobe values to measure on each IVF index built (same lists, only the stored parameter changes). */
+  nprobeSweep?: number[];
   /** Index types per size and dimension; defaultFaissFactories when absent. */
   factories?: (size: number, dim: number) => FactoryChoice[];
 }
@@ -31,19 +37,22 @@ export interface FaissScalingOptions {
 export interface FactoryChoice {
   kind: FaissScalingEntry['kind'];
   factory: string;
+  /** Stored search parameters; defaultSearchParamsFor(factory) when absent (as `npm run index`). */
+  params?: SearchParams;
 }
 
 export interface FaissScalingEntry {
   size: number;
-  kind: 'flat' | 'hnsw' | 'ivfpq';
-  /** faiss index_factory string, e.g. "Flat", "HNSW32", "IVF1024,PQ48np". */
+  /** ivf: IVF-Flat; ivfsq: IVF with 8-bit scalar codes; ivfpq: IVF-PQ (with `,RFlat`: exact re-rank). */
+  kind: 'flat' | 'hnsw' | 'ivf' | 'ivfsq' | 'ivfpq';
+  /** faiss index_factory string, e.g. "Flat", "HNSW32", "IVF4096,Flat", "IVF1024,PQ96x4fs,RFlat". */
   factory: string;
   /** As stored in the built index (read back from its bytes); empty for Flat. */
   searchParams: SearchParams;
   /** VectorIndex.build wall time: train (on its sample) + chunked adds + search-parameter patch. */
   buildMs: number;
   /**
-   * Size of the serialized index (its `.faiss` file) in MiB. For Flat, HNSW and IVF-PQ this is what
+   * Size of the serialized index (its `.faiss` file) in MiB. For Flat, HNSW and IVF this is what
    * faiss keeps in RAM (vectors or codes, graph links, list ids, centroids and codebooks), less the
    * small slack of std::vector capacity; the JS copy of the vectors is not counted.
    */
@@ -57,18 +66,6 @@ export interface FaissScalingEntry {
 
 /** Queries run before timing (first-call costs: page faults, caches); not counted. */
 const WARMUP_QUERIES = 5;
-/** faiss warns below 39 training points per k-means centroid. */
-const MIN_POINTS_PER_LIST = 39;
-
-/**
- * IVF lists for a catalog: the power of two nearest 4·√n (the low end of faiss's 4–16·√n advice,
- * since a 300-candidate search wants big lists), halved until each list has ≥ 39 training points.
- */
-export function ivfListsFor(size: number): number {
-  let nlist = 2 ** Math.round(Math.log2(Math.max(1, 4 * Math.sqrt(size))));
-  while (nlist > 1 && nlist * MIN_POINTS_PER_LIST > size) nlist /= 2;
-  return nlist;
-}
 
 /**
  * PQ sub-quantizers for a dimension: dim/4 (96 bytes per 384-d vector, 4 dims per 8-bit code).
@@ -81,11 +78,32 @@ export function ivfPqFactory(size: number, dim = 384): string {
   return `IVF${ivfListsFor(size)},PQ${m}np`;
 }
 
+/**
+ * IVF-PQ with 4-bit fast-scan codes (dim/8 bytes per vector, scanned with SIMD shuffles) whose
+ * shortlist of k·kFactor is re-ranked on the exact vectors (IndexRefineFlat, `,RFlat`).
+ */
+export function ivfPqRefineFactory(size: number, dim = 384): string {
+  const m = dim % 4 === 0 ? dim / 4 : dim;
+  return `IVF${ivfListsFor(size)},PQ${m}x4fs,RFlat`;
+}
+
+/** PQ fast-scan keeps too few of the true top 300 in a shortlist of 4×; measured at 100k, 10× is needed. */
+export const PQ_REFINE_K_FACTOR = 10;
+
+/**
+ * HNSW32 is measured up to here: its 1M build took 42 min on the bench machine (2517 s, recall@300
+ * 0.84 at efSearch 768, bench/RESULTS.md before the IVF default), far past the 10 min build target.
+ */
+export const HNSW_BENCH_MAX_ROWS = 100_000;
+
 export function defaultFaissFactories(size: number, dim = 384): FactoryChoice[] {
+  const lists = ivfListsFor(size);
   return [
     { kind: 'flat', factory: 'Flat' },
-    { kind: 'hnsw', factory: 'HNSW32' },
-    { kind: 'ivfpq', factory: ivfPqFactory(size, dim) },
+    ...(size <= HNSW_BENCH_MAX_ROWS ? [{ kind: 'hnsw' as const, factory: 'HNSW32' }] : []),
+    { kind: 'ivf', factory: `IVF${lists},Flat` },
+    { kind: 'ivfsq', factory: `IVF${lists},SQ8` },
+    { kind: 'ivfpq', factory: ivfPqRefineFactory(size, dim), params: { ...defaultSearchParamsFor(`IVF${lists}`), kFactor: PQ_REFINE_K_FACTOR } },
   ];
 }
 
@@ -99,6 +117,17 @@ function checkOptions(o: FaissScalingOptions): void {
       throw new UserError(`${name} must be a whole number above 0, got ${value}`, `Leave ${name} out for the default.`);
     }
   }
+}
+
+/** "efSearch 768", "nprobe 256, kFactor 10", or '' for Flat. */
+export function formatSearchParams(p: SearchParams): string {
+  return [
+    p.efSearch !== undefined ? `efSearch ${p.efSearch}` : '',
+    p.nprobe !== undefined ? `nprobe ${p.nprobe}` : '',
+    p.kFactor !== undefined ? `kFactor ${p.kFactor}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Bytes and stored search parameters of an index. */
@@ -127,6 +156,23 @@ function measureSearch(index: VectorIndex, queries: Matrix, exact: readonly Set<
   }
   const lat = summarize(latencies);
   return { p50Ms: lat.p50, p95Ms: lat.p95, recallAt300: Math.round((found / (nq * k)) * 10_000) / 10_000 };
+}
+
+/**
+ * A full garbage collection, then a turn of the event loop: faiss-node frees an index's native
+ * memory only when its wrapper is collected and its finalizer has run (N-API runs those from the
+ * event loop), and V8 cannot see that memory. Without both, copies piled up: an exploration run
+ * grew to 23 GB, and a bench run with gc but no turn to 18.6 GB at 1M (both OOM-killed). `gc` is
+ * exposed at run time (V8 flag, then a fresh context's global) so the bench needs no node flag.
+ */
+let fullGc: (() => void) | null = null;
+async function release(): Promise<void> {
+  if (!fullGc) {
+    v8.setFlagsFromString('--expose-gc');
+    fullGc = vm.runInNewContext('gc') as () => void;
+  }
+  fullGc();
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Lets progress lines reach the terminal between long synchronous faiss calls. */
@@ -158,22 +204,31 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
     // Flat first: it is also the ground truth for the others.
     const choices = [...factoriesFor(size, dim)].sort((a, b) => Number(b.kind === 'flat') - Number(a.kind === 'flat'));
     let exact: Set<number>[] | null = null;
-    for (const { kind, factory } of choices) {
+    for (const { kind, factory, params } of choices) {
       progress(`faiss ${size} ${factory}: building`);
       await tick();
       const t0 = performance.now();
-      const index = VectorIndex.build(base, factory);
+      const index = VectorIndex.build(base, factory, params);
       const buildMs = performance.now() - t0;
       if (exact === null) {
         const truthIndex = kind === 'flat' ? index : VectorIndex.build(base, 'Flat');
         exact = truthIndex.searchBatch(queries, kk).map((h) => new Set(h.ids));
       }
       const { bytes, searchParams } = serialized(index);
-      // HNSW is also measured at each extra efSearch (same graph: only the stored parameter changes).
-      const sweep = kind === 'hnsw' ? (o.efSearchSweep ?? []).filter((ef) => ef !== DEFAULT_SEARCH_PARAMS.efSearch) : [];
-      const variants = [
-        { searched: index, params: searchParams },
-        ...sweep.map((efSearch) => ({ searched: index.withSearchParams({ efSearch }), params: { ...searchParams, efSearch } })),
+      // HNSW is also measured at each extra efSearch, IVF at each extra nprobe (same graph or lists:
+      // only the stored parameter changes).
+      const sweep: SearchParams[] =
+        kind === 'hnsw'
+          ? (o.efSearchSweep ?? []).filter((ef) => ef !== DEFAULT_SEARCH_PARAMS.efSearch).map((efSearch) => ({ efSearch }))
+          : kind.startsWith('ivf')
+            ? (o.nprobeSweep ?? []).filter((np) => np !== searchParams.nprobe).map((nprobe) => ({ nprobe }))
+            : [];
+      // Each variant is a full copy of the index (1.5 GB at 1M × 384-d IVF-Flat), made when measured
+      // and dropped after: V8 does not see faiss's native memory, so copies are collected only when
+      // asked (release()).
+      const variants: { searched: () => VectorIndex; params: SearchParams }[] = [
+        { searched: () => index, params: searchParams },
+        ...sweep.map((p) => ({ searched: () => index.withSearchParams(p), params: { ...searchParams, ...p } })),
       ];
       for (const { searched, params: variantParams } of variants) {
         const entry: FaissScalingEntry = {
@@ -183,17 +238,18 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
           searchParams: variantParams,
           buildMs: Math.round(buildMs),
           memoryMb: Math.round((bytes / 2 ** 20) * 10) / 10,
-          ...measureSearch(searched, queries, exact, kk),
+          ...measureSearch(searched(), queries, exact, kk),
         };
         entries.push(entry);
-        const params = entry.searchParams.efSearch ? ` (efSearch ${entry.searchParams.efSearch})` : '';
+        const shown = formatSearchParams(entry.searchParams);
         progress(
-          `faiss ${size} ${factory}${params}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
+          `faiss ${size} ${factory}${shown ? ` (${shown})` : ''}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
             `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${kk} ${entry.recallAt300}`,
         );
+        await release();
       }
       // faiss-node frees a native index when its wrapper is collected; none outlives this iteration.
-      await tick();
+      await release();
     }
   }
   return entries;

@@ -1,6 +1,6 @@
-import type { FaissScalingEntry } from './faiss-scaling.ts';
+import { type FaissScalingEntry, formatSearchParams } from './faiss-scaling.ts';
 import { machineLine } from './machine.ts';
-import type { BenchReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
+import type { BenchReport, FaissOnlyReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
 import type { Summary } from './stats.ts';
 import type { TrackSearchEntry } from './track-search.ts';
 
@@ -82,6 +82,11 @@ export function formatSimilarReport(r: SimilarOnlyReport): string {
   return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...similarTables(r.similar)].join('\n');
 }
 
+/** `--faiss-only`: the machine and the table. */
+export function formatFaissReport(r: FaissOnlyReport): string {
+  return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...faissTable(r.faiss)].join('\n');
+}
+
 /** `--track-search-only`: the machine and the table. */
 export function formatTrackSearchReport(r: TrackSearchReport): string {
   return [`Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`, '', ...trackSearchTable(r.trackSearch)].join('\n');
@@ -89,10 +94,7 @@ export function formatTrackSearchReport(r: TrackSearchReport): string {
 
 function faissTable(entries: readonly FaissScalingEntry[]): string[] {
   if (entries.length === 0) return ['(FAISS scaling not run)'];
-  const params = (e: FaissScalingEntry) =>
-    [e.searchParams.efSearch !== undefined ? `efSearch ${e.searchParams.efSearch}` : '', e.searchParams.nprobe !== undefined ? `nprobe ${e.searchParams.nprobe}` : '']
-      .filter(Boolean)
-      .join(', ') || '—';
+  const params = (e: FaissScalingEntry) => formatSearchParams(e.searchParams) || '—';
   return [
     ...header(['vectors', 'index', 'search params', 'p50 (ms)', 'p95 (ms)', 'recall@300', 'memory (MB)', 'build (s)'], ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r']),
     ...entries.map((e) =>

@@ -1,5 +1,5 @@
-import { formatReport, formatSimilarReport, formatTrackSearchReport } from './format-report.ts';
-import type { BenchReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
+import { formatFaissReport, formatReport, formatSimilarReport, formatTrackSearchReport } from './format-report.ts';
+import type { BenchReport, FaissOnlyReport, SimilarOnlyReport, TrackSearchReport } from './run-bench.ts';
 import { mergeLabelledSection, type ResultsDocument, sectionMarker, writeLabelledSection } from './markdown-sections.ts';
 
 const RESULTS_DOC: ResultsDocument = {
@@ -71,4 +71,13 @@ export const SIMILAR_LABEL = 'similar';
 export async function writeSimilarResults(file: string, report: SimilarOnlyReport, command: string): Promise<void> {
   const section = labelledSection(SIMILAR_LABEL, '"More like this" (similar)', command, formatSimilarReport(report), report);
   await writeLabelledSection(file, RESULTS_DOC, SIMILAR_LABEL, section);
+}
+
+/** The label of the section `--faiss-only` writes (a full run carries the same table in its own). */
+export const FAISS_LABEL = 'faiss';
+
+/** Writes a `--faiss-only` run into `file` as its own section. */
+export async function writeFaissResults(file: string, report: FaissOnlyReport, command: string): Promise<void> {
+  const section = labelledSection(FAISS_LABEL, 'FAISS scaling (first stage, synthetic 384-d)', command, formatFaissReport(report), report);
+  await writeLabelledSection(file, RESULTS_DOC, FAISS_LABEL, section);
 }

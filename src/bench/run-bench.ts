@@ -42,6 +42,8 @@ export interface BenchOptions {
   similarSizes: number[];
   /** Extra HNSW efSearch values measured on each HNSW index of the scaling run. */
   efSearchSweep: number[];
+  /** Extra IVF nprobe values measured on each IVF index of the scaling run. */
+  nprobeSweep: number[];
   audio: boolean;
   onProgress: (line: string) => void;
 }
@@ -123,6 +125,22 @@ export async function runTrackSearchBench(o: Pick<BenchOptions, 'jamendoDir' | '
   return { startedAt: started.toISOString(), durationSec: Math.round((performance.now() - t0) / 1000), machine: describeMachine(), trackSearch };
 }
 
+/** What `npm run bench -- --faiss-only` reports: that section alone. */
+export interface FaissOnlyReport {
+  startedAt: string;
+  durationSec: number;
+  machine: Machine;
+  faiss: FaissScalingEntry[];
+}
+
+/** The FAISS scaling section on its own: synthetic vectors only, no index build, models or serving run. */
+export async function runFaissBenchAlone(o: Pick<BenchOptions, 'faissSizes' | 'efSearchSweep' | 'nprobeSweep' | 'onProgress'>): Promise<FaissOnlyReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  const faiss = await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, nprobeSweep: o.nprobeSweep, onProgress: o.onProgress });
+  return { startedAt: started.toISOString(), durationSec: Math.round((performance.now() - t0) / 1000), machine: describeMachine(), faiss };
+}
+
 /** What `npm run bench -- --similar-only` reports: that section alone. */
 export interface SimilarOnlyReport {
   startedAt: string;
@@ -198,7 +216,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
         ...(a.split ? { melMsPerWindow: a.split.melMsPerWindow, melJsMsPerWindow: a.split.melJsMsPerWindow, onnxMsPerWindow: a.split.onnxMsPerWindow } : {}),
       };
     }
-    const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, onProgress: o.onProgress }) : [];
+    const faiss = o.faissSizes.length > 0 ? await benchFaissScaling({ sizes: o.faissSizes, efSearchSweep: o.efSearchSweep, nprobeSweep: o.nprobeSweep, onProgress: o.onProgress }) : [];
     let lexical: BenchReport['lexical'] = null;
     if (o.lexicalSizes.length > 0) {
       const tracks = await jamendoTracks(o.jamendoDir);

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatReport, formatSimilarReport, formatTrackSearchReport } from '../bench/format-report.ts';
-import { writeResults, writeSimilarResults, writeTrackSearchResults } from '../bench/results-file.ts';
-import { runBench, runSimilarBenchAlone, runTrackSearchBench } from '../bench/run-bench.ts';
+import { formatFaissReport, formatReport, formatSimilarReport, formatTrackSearchReport } from '../bench/format-report.ts';
+import { writeFaissResults, writeResults, writeSimilarResults, writeTrackSearchResults } from '../bench/results-file.ts';
+import { runBench, runFaissBenchAlone, runSimilarBenchAlone, runTrackSearchBench } from '../bench/run-bench.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { intOption } from './int-option.ts';
@@ -36,10 +36,15 @@ the lexical stage and track search (autocomplete) by catalog size.
   --throughput-queries <n> prompts per concurrency level (default 200)
   --jamendo <dir>         MTG-Jamendo metadata for the 18,486-track bench index (default ../shared/data/jamendo)
   --index <dir|name>      bench this index instead (no text build figure)
-  --faiss-sizes <list>    synthetic 384-d index sizes (default 18486,100000,1000000; "none" skips;
-                          1M takes several minutes, mostly the HNSW build)
+  --faiss-sizes <list>    synthetic 384-d index sizes (default 18486,100000,1000000; "none" skips):
+                          Flat, HNSW32 (up to 100,000: its 1M build takes ~40 min), IVF-Flat, IVF-SQ8
+                          and IVF-PQ fast-scan with exact re-rank (about 4·√n lists); 1M takes ~25 min
   --ef-search-sweep <list> extra HNSW efSearch values measured on the same graphs (default 1536,3072;
                           "none" skips)
+  --nprobe-sweep <list>   extra IVF nprobe values measured on the same lists (default 32,64,128;
+                          "none" skips)
+  --faiss-only            run the FAISS scaling section alone (synthetic vectors; no index build,
+                          models or serving run) and write it to its own section of the results file
   --lexical-sizes <list>  lexical stage sizes in documents (default 18486,100000,1000000; "none" skips;
                           synthetic documents made from the Jamendo catalog; 1M takes ~1 min),
                           with minisearch and wink-bm25-text-search compared on the real catalog
@@ -80,6 +85,8 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       'faiss-sizes': { type: 'string' },
       'lexical-sizes': { type: 'string' },
       'ef-search-sweep': { type: 'string' },
+      'nprobe-sweep': { type: 'string' },
+      'faiss-only': { type: 'boolean', default: false },
       'track-search-sizes': { type: 'string' },
       'track-search-only': { type: 'boolean', default: false },
       'similar-sizes': { type: 'string' },
@@ -99,6 +106,19 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
   const onProgress = (line: string) => io.err(`bench: ${line}`);
   const resultsFile = values['no-results'] ? null : path.resolve(values.results ?? DEFAULT_RESULTS);
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
+  const faissSizes = intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000);
+  const efSearchSweep = intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1);
+  const nprobeSweep = intList('nprobe-sweep', values['nprobe-sweep'], [32, 64, 128], 1);
+  if (values['faiss-only']) {
+    if (faissSizes.length === 0) throw new UserError('--faiss-only needs at least one size.', 'Leave --faiss-sizes out, or give sizes.');
+    const report = await runFaissBenchAlone({ faissSizes, efSearchSweep, nprobeSweep, onProgress });
+    if (resultsFile) {
+      await writeFaissResults(resultsFile, report, command);
+      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+    }
+    io.out(values.json ? JSON.stringify(report) : formatFaissReport(report));
+    return 0;
+  }
   if (values['track-search-only']) {
     if (trackSearchSizes.length === 0) throw new UserError('--track-search-only needs at least one size.', 'Leave --track-search-sizes out, or give sizes.');
     const report = await runTrackSearchBench({ jamendoDir, trackSearchSizes, onProgress });
@@ -134,11 +154,12 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     warmup: intOption('warmup', values.warmup, 0) ?? 20,
     concurrency: intList('concurrency', values.concurrency, [1, 4, 16], 1),
     throughputQueries: intOption('throughput-queries', values['throughput-queries'], 1) ?? 200,
-    faissSizes: intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000),
+    faissSizes,
     lexicalSizes: intList('lexical-sizes', values['lexical-sizes'], DEFAULT_FAISS_SIZES, 1000),
     trackSearchSizes,
     similarSizes,
-    efSearchSweep: intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1),
+    efSearchSweep,
+    nprobeSweep,
     audio: !values['no-audio'],
     onProgress,
   });

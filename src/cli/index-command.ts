@@ -20,7 +20,7 @@ import { openRedisLink } from '../indexing/distributed/redis-link.ts';
 
 export const INDEX_USAGE = `Usage: npm run index -- --catalog <catalog.csv> [--out embeddings/<name>] [--name <name>]
        npm run index -- --add-lexical <index dir|name> [--tag-map tag_map.json]
-                      [--factory Flat|HNSW32|IVF1024,PQ32np|…] [--ef-search N] [--nprobe N]
+                      [--factory Flat|IVF4096,Flat|HNSW32|IVF4096,SQ8|…] [--ef-search N] [--nprobe N]
                       [--sbert-model <id>] [--audio-root <dir> [--clap-model <id>] [--previews]]
                       [--tag-map tag_map.json] [--no-lexical] [--quiet]
                       [--queue redis://host:6379 [--chunk-size 64] [--attempts 3]]
@@ -28,8 +28,9 @@ export const INDEX_USAGE = `Usage: npm run index -- --catalog <catalog.csv> [--o
 Embeds each track's caption and tags with the SBERT model, builds the faiss index, and writes the
 index folder atomically, with the lexical stage (BM25F over captions, keywords and tags, and the
 tag lexicon that query understanding reads; --tag-map adds the catalog's tag aliases to it;
---no-lexical builds a dense-only index). Without --factory: Flat (exact) up to 50,000 tracks, HNSW32 above
-(recall@300 ≥ 0.95 at a few ms per query; see the README's Performance section). Models load from MODELS_DIR (see .env.example).
+--no-lexical builds a dense-only index). Without --factory: Flat (exact) up to 50,000 tracks, IVF-Flat above
+(about 4·√n lists, nprobe 1/32 of them: recall@300 ≥ 0.95 at a few ms per query up to a million tracks;
+see the README's Performance section). Models load from MODELS_DIR (see .env.example).
 
 With --audio-root, also embeds each track's audio (catalog paths under that folder, e.g.
 MTG-Jamendo's 48/948.mp3) with the CLAP model (default CLAP_MODEL; the generated one is

@@ -7,9 +7,10 @@ import type { Matrix } from './matrix.ts';
 
 /**
  * HNSW explores efSearch nodes per query and IVF visits nprobe lists: both must be well above the
- * first stage's ~300 candidates (HNSW) or recall collapses. Overridable per index build.
+ * first stage's ~300 candidates (HNSW) or recall collapses. A refine index (`,RFlat`) re-ranks the
+ * base's top k·kFactor with the exact vectors. Overridable per index build.
  */
-export const DEFAULT_SEARCH_PARAMS: Required<SearchParams> = { efSearch: 768, nprobe: 32 };
+export const DEFAULT_SEARCH_PARAMS: Required<SearchParams> = { efSearch: 768, nprobe: 64, kFactor: 4 };
 
 /** Rows added to faiss per call: faiss-node takes plain JS arrays, so large adds are chunked. */
 const ADD_CHUNK_ROWS = 4096;
@@ -65,14 +66,46 @@ function trainingSample(vectors: Matrix, max: number): Float32Array {
 /**
  * Largest catalog searched exactly by default. Measured (`npm run bench`, bench/RESULTS.md), one
  * query, top 300, 384-d: Flat costs ~1.6 µs per vector with this faiss build (3.0 ms at 18k,
- * 15 ms at 100k, 156 ms at 1M); at 50k it is ~8 ms and exact. Above, HNSW32 (efSearch 768) keeps
- * recall@300 ≥ 0.95 at a few ms; IVF-PQ stays near 0.75–0.81 and is not a default.
+ * 15 ms at 100k, 156 ms at 1M); at 50k it is ~8 ms and exact.
  */
 export const FLAT_MAX_ROWS = 50_000;
 
-/** The index type a catalog of `rows` tracks gets when none is asked for. */
+/** faiss warns below 39 training points per k-means centroid. */
+const MIN_POINTS_PER_LIST = 39;
+
+/**
+ * IVF lists for a catalog: the power of two nearest 4·√n (the low end of faiss's 4–16·√n advice,
+ * since a 300-candidate search wants big lists), halved until each list has ≥ 39 training points.
+ */
+export function ivfListsFor(size: number): number {
+  let nlist = 2 ** Math.round(Math.log2(Math.max(1, 4 * Math.sqrt(size))));
+  while (nlist > 1 && nlist * MIN_POINTS_PER_LIST > size) nlist /= 2;
+  return nlist;
+}
+
+/**
+ * The index type a catalog of `rows` tracks gets when none is asked for: exact up to
+ * FLAT_MAX_ROWS, then IVF-Flat with about 4·√n lists (1024 at 100k, 4096 at 1M). Measured at 1M
+ * (bench/RESULTS.md, faiss section): IVF4096,Flat keeps recall@300 ≥ 0.95 at a few ms and
+ * builds in minutes, where HNSW32 needed 42 min and reached 0.84, and IVF-PQ 0.50.
+ */
 export function defaultFactoryFor(rows: number): string {
-  return rows <= FLAT_MAX_ROWS ? 'Flat' : 'HNSW32';
+  return rows <= FLAT_MAX_ROWS ? 'Flat' : `IVF${ivfListsFor(rows)},Flat`;
+}
+
+/**
+ * Lists an IVF search visits by default: 1/IVF_PROBE_DIVISOR of them (so the scanned share of
+ * the catalog stays the same as it grows), never fewer than DEFAULT_SEARCH_PARAMS.nprobe.
+ * Measured on IVF-Flat, top 300 (bench/RESULTS.md): 1M/4096 lists, nprobe 64 → recall 0.93,
+ * 128 → 0.987 at 7.8 ms p50; 100k/1024 lists, nprobe 32 → 0.956, 64 → 0.989 at 1.5 ms.
+ */
+const IVF_PROBE_DIVISOR = 32;
+
+/** Search parameters an index built with `factory` stores when none are given. */
+export function defaultSearchParamsFor(factory: string): Required<SearchParams> {
+  const ivf = /IVF(\d+)/i.exec(factory);
+  const nprobe = ivf ? Math.max(DEFAULT_SEARCH_PARAMS.nprobe, Math.floor(Number(ivf[1]) / IVF_PROBE_DIVISOR)) : DEFAULT_SEARCH_PARAMS.nprobe;
+  return { ...DEFAULT_SEARCH_PARAMS, nprobe };
 }
 
 /**
@@ -93,7 +126,7 @@ function serializedBytes(index: faiss.Index): Buffer {
 
 /**
  * Inner-product search over L2-normalized vectors with faiss. `Flat` (exact) by default; any
- * faiss factory string (`HNSW32`, `IVF1024,PQ32`, …) by option, trained when the type needs it.
+ * faiss factory string (`IVF4096,Flat`, `HNSW32`, `IVF1024,SQ8,RFlat`, …) by option, trained when the type needs it.
  * The `.faiss` file is faiss's own format, so Python's `faiss.read_index` reads it.
  */
 export class VectorIndex {
@@ -110,12 +143,13 @@ export class VectorIndex {
     return this.index.getDimension();
   }
 
-  /** Search-time parameters stored in the index (HNSW efSearch, IVF nprobe); empty for Flat. */
+  /** Search-time parameters stored in the index (HNSW efSearch, IVF nprobe, refine kFactor); empty for Flat. */
   get searchParams(): SearchParams {
     return readSearchParams(serializedBytes(this.index));
   }
 
-  static build(vectors: Matrix, factory = 'Flat', params: SearchParams = DEFAULT_SEARCH_PARAMS): VectorIndex {
+  /** `params` override the factory's defaults (defaultSearchParamsFor) one by one. */
+  static build(vectors: Matrix, factory = 'Flat', params: SearchParams = {}): VectorIndex {
     if (vectors.rows === 0) throw new VectorIndexError('cannot build an index of zero vectors');
     let index: faiss.Index;
     try {
@@ -129,7 +163,7 @@ export class VectorIndex {
       const need = minTrainingRows(factory);
       if (vectors.rows < need) {
         throw new VectorIndexError(
-          `"${factory}" needs at least ${need} vectors to train, the catalog has ${vectors.rows} (use Flat or HNSW32 for small catalogs)`,
+          `"${factory}" needs at least ${need} vectors to train, the catalog has ${vectors.rows} (use Flat for small catalogs)`,
         );
       }
       try {
@@ -137,16 +171,23 @@ export class VectorIndex {
       } catch (err) {
         throw new VectorIndexError(
           `training "${factory}" on ${vectors.rows} vectors failed: ${(err as Error).message} ` +
-            '(IVF needs many more vectors than lists; use Flat or HNSW32 for small catalogs)',
+            '(IVF needs many more vectors than lists; use Flat for small catalogs)',
         );
       }
+    }
+    // Search parameters are patched into the trained but still empty index, whose bytes are small
+    // (centroids, codebooks): patching after the adds copied the whole index (1.5 GB at 1M × 384-d).
+    if (/HNSW|IVF|RFlat/i.test(factory)) {
+      // Defaults merged one by one: `npm run index` passes {} or only the flags given, and an
+      // unpatched HNSW keeps faiss's efSearch 16 (far fewer than 300 hits), an IVF nprobe 1.
+      const stored = { ...defaultSearchParamsFor(factory), ...params };
+      index = faiss.Index.fromBuffer(applySearchParams(serializedBytes(index), stored));
     }
     for (let r = 0; r < vectors.rows; r += ADD_CHUNK_ROWS) {
       const end = Math.min(vectors.rows, r + ADD_CHUNK_ROWS);
       index.add(Array.from(vectors.data.subarray(r * vectors.dim, end * vectors.dim)));
     }
-    // Only HNSW and IVF have search parameters: others need no (full-size) serialization here.
-    return /HNSW|IVF/i.test(factory) ? new VectorIndex(index, factory).withSearchParams(params) : new VectorIndex(index, factory);
+    return new VectorIndex(index, factory);
   }
 
   /** Reads a `.faiss` file; `params` override the search parameters stored in it. */
@@ -163,7 +204,7 @@ export class VectorIndex {
     }
   }
 
-  /** A copy of this index with other search parameters (efSearch, nprobe). */
+  /** A copy of this index with other search parameters (efSearch, nprobe, kFactor). */
   withSearchParams(params: SearchParams): VectorIndex {
     const buf = applySearchParams(serializedBytes(this.index), params);
     return new VectorIndex(faiss.Index.fromBuffer(buf), this.factory);

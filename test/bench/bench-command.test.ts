@@ -165,6 +165,19 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     expect(text).toMatch(/\| 2,000 \| Flat \|/);
   });
 
+  it('runs the FAISS scaling section alone into its own results section, with the nprobe sweep', async () => {
+    const file = path.join(root.path, 'FAISS.md');
+    const r = await runCli(['bench', '--faiss-only', '--faiss-sizes', '2000', '--nprobe-sweep', '8', '--json', '--results', file], { LOG_LEVEL: 'warn' }, 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    const alone = JSON.parse(r.stdout);
+    expect(alone).not.toHaveProperty('endToEnd');
+    const rows = alone.faiss.map((e: { factory: string; searchParams: { nprobe?: number } }) => [e.factory, e.searchParams.nprobe ?? null]);
+    expect(rows).toEqual(expect.arrayContaining([['Flat', null], ['HNSW32', null], ['IVF32,Flat', 32], ['IVF32,Flat', 8], ['IVF32,SQ8', 8]]));
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('<!-- bench:faiss:start -->');
+    expect(text).toMatch(/\| 2,000 \| IVF32,PQ96x4fs,RFlat \| nprobe 32, kFactor 10 \|/);
+  });
+
   it('writes the run, the machine and the targets to the results file', async () => {
     const text = await readFile(results(), 'utf8');
     expect(text).toContain('<!-- bench:tiny:start -->');

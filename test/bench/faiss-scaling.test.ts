@@ -4,23 +4,28 @@ import { UserError } from '../../src/errors.ts';
 import { maxTrainingRows } from '../../src/retrieval/vector-index.ts';
 
 describe('benchFaissScaling', () => {
-  it('measures Flat, HNSW32 and IVF-PQ through VectorIndex, with recall against Flat', async () => {
+  it('measures Flat, HNSW32, IVF-Flat, IVF-SQ8 and IVF-PQ with exact re-rank through VectorIndex, with recall against Flat', async () => {
     const lines: string[] = [];
-    const entries = await benchFaissScaling({ sizes: [2000], dim: 64, queries: 20, seed: 3, onProgress: (l) => lines.push(l) });
+    const entries = await benchFaissScaling({ sizes: [2000], dim: 64, queries: 20, seed: 3, nprobeSweep: [8, 32], onProgress: (l) => lines.push(l) });
 
-    expect(entries.map((e) => [e.size, e.kind, e.factory])).toEqual([
-      [2000, 'flat', 'Flat'],
-      [2000, 'hnsw', 'HNSW32'],
-      [2000, 'ivfpq', 'IVF32,PQ16np'],
+    expect(entries.map((e) => [e.size, e.kind, e.factory, e.searchParams])).toEqual([
+      [2000, 'flat', 'Flat', {}],
+      [2000, 'hnsw', 'HNSW32', { efSearch: 768 }],
+      // Stored nprobe (64, capped at the 32 lists) first, then the sweep's other values on the same lists.
+      [2000, 'ivf', 'IVF32,Flat', { nprobe: 32 }],
+      [2000, 'ivf', 'IVF32,Flat', { nprobe: 8 }],
+      [2000, 'ivfsq', 'IVF32,SQ8', { nprobe: 32 }],
+      [2000, 'ivfsq', 'IVF32,SQ8', { nprobe: 8 }],
+      [2000, 'ivfpq', 'IVF32,PQ16x4fs,RFlat', { nprobe: 32, kFactor: 10 }],
+      [2000, 'ivfpq', 'IVF32,PQ16x4fs,RFlat', { nprobe: 8, kFactor: 10 }],
     ]);
-    const [flat, hnsw, ivfpq] = entries;
+    const [flat, hnsw, ivf, ivf8, sq, , pq] = entries;
     // Flat searched one query at a time finds exactly what the batched ground truth found.
     expect(flat!.recallAt300).toBe(1);
-    expect(flat!.searchParams).toEqual({});
-    // Search parameters are read back from the built indexes' bytes.
-    expect(hnsw!.searchParams).toEqual({ efSearch: 768 });
-    expect(ivfpq!.searchParams).toEqual({ nprobe: 32 });
-    for (const e of [hnsw!, ivfpq!]) {
+    // IVF-Flat visiting every list is exact; visiting a quarter of them is not better.
+    expect(ivf!.recallAt300).toBe(1);
+    expect(ivf8!.recallAt300).toBeLessThanOrEqual(ivf!.recallAt300);
+    for (const e of [hnsw!, sq!, pq!]) {
       expect(e.recallAt300).toBeGreaterThan(0);
       expect(e.recallAt300).toBeLessThanOrEqual(1);
     }
@@ -32,15 +37,20 @@ describe('benchFaissScaling', () => {
     // Memory is the serialized index: Flat holds 2000 × 64 float32 plus a small header.
     expect(flat!.memoryMb).toBeCloseTo((2000 * 64 * 4) / 2 ** 20, 1);
     expect(hnsw!.memoryMb).toBeGreaterThan(flat!.memoryMb);
-    expect(ivfpq!.memoryMb).toBeGreaterThan(0);
-    expect(lines.some((l) => l.includes('HNSW32: build'))).toBe(true);
+    // SQ8 is a byte per dimension; the refine index keeps the float vectors besides the PQ codes.
+    expect(sq!.memoryMb).toBeLessThan(flat!.memoryMb / 2);
+    expect(pq!.memoryMb).toBeGreaterThanOrEqual(flat!.memoryMb);
+    expect(lines.some((l) => l.includes('HNSW32 (efSearch 768): build'))).toBe(true);
+    expect(lines.some((l) => l.includes('IVF32,PQ16x4fs,RFlat (nprobe 8, kFactor 10): build'))).toBe(true);
   });
 
   it('picks IVF lists near 4·√n with ≥ 39 training points per list', () => {
     expect(ivfListsFor(1_000_000)).toBe(4096);
     expect(ivfListsFor(100_000)).toBe(1024);
     expect(ivfListsFor(18_486)).toBe(256);
-    expect(defaultFaissFactories(1_000_000).map((f) => f.factory)).toEqual(['Flat', 'HNSW32', 'IVF4096,PQ96np']);
+    // HNSW32 only up to 100k (its 1M build took 42 min); the IVF families at every size.
+    expect(defaultFaissFactories(100_000).map((f) => f.factory)).toEqual(['Flat', 'HNSW32', 'IVF1024,Flat', 'IVF1024,SQ8', 'IVF1024,PQ96x4fs,RFlat']);
+    expect(defaultFaissFactories(1_000_000).map((f) => f.factory)).toEqual(['Flat', 'IVF4096,Flat', 'IVF4096,SQ8', 'IVF4096,PQ96x4fs,RFlat']);
   });
 
   it('trains large indexes on a bounded sample (64 rows per IVF list, ≥ 65,536, within a JS array)', () => {

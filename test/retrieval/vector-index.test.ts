@@ -59,6 +59,54 @@ print(json.dumps({'ef': ix.hnsw.efSearch, 'ntotal': ix.ntotal, 'I': I[0].tolist(
     expect(out).toEqual({ ef: 768, ntotal: 2000, I: hnsw.search(row(vectors, 3), 10).ids });
   });
 
+  it('Python faiss reads our IVF-Flat and refine (RFlat) files with their nprobe and kFactor, and finds the same top-k', async () => {
+    const dir = await mkdtemp(path.join(root, 'vi-'));
+    const q = row(vectors, 5);
+    const cases = [
+      { factory: 'IVF16,Flat', params: { nprobe: 4 }, want: { nprobe: 4 } },
+      { factory: 'IVF16,PQ16x4fs,RFlat', params: { nprobe: 6, kFactor: 3 }, want: { nprobe: 6, kFactor: 3 } },
+      { factory: 'IVF16,SQ8,RFlat', params: { nprobe: 5, kFactor: 2.5 }, want: { nprobe: 5, kFactor: 2.5 } },
+    ];
+    for (const { factory, params, want } of cases) {
+      const index = VectorIndex.build(vectors, factory, params);
+      expect(index.searchParams).toEqual(want);
+      const file = path.join(dir, `${factory.replaceAll(',', '_')}.faiss`);
+      index.write(file);
+      const out = JSON.parse(
+        await python(
+          `import faiss, sys, json, numpy as np
+ix = faiss.read_index(sys.argv[1]); q = np.array(json.loads(sys.argv[2]), dtype='float32').reshape(1, -1)
+D, I = ix.search(q, 50)
+got = {'I': I[0].tolist()}
+if isinstance(ix, faiss.IndexRefine):
+    got['kFactor'] = ix.k_factor
+    got['nprobe'] = faiss.extract_index_ivf(ix.base_index).nprobe
+else:
+    got['nprobe'] = ix.nprobe
+print(json.dumps(got))`,
+          [file, JSON.stringify(Array.from(q))],
+        ),
+      );
+      expect(out).toEqual({ ...want, I: VectorIndex.read(file).search(q, 50).ids });
+    }
+  });
+
+  it('re-reads refine files with other parameters, and kFactor changes what the re-rank sees', () => {
+    const index = VectorIndex.build(vectors, 'IVF16,PQ16x4fs,RFlat', { nprobe: 16, kFactor: 1 });
+    const wider = VectorIndex.fromBuffer(index.toBytes(), 'IVF16,PQ16x4fs,RFlat', { kFactor: 8 });
+    expect(wider.searchParams).toEqual({ nprobe: 16, kFactor: 8 });
+    // Exact re-rank of a longer shortlist finds at least as many of the true top 50.
+    let narrow = 0;
+    let wide = 0;
+    for (let i = 0; i < 20; i++) {
+      const q = row(vectors, i * 97);
+      const truth = new Set(bruteForceTop(vectors, q, 50));
+      narrow += index.search(q, 50).ids.filter((id) => truth.has(id)).length;
+      wide += wider.search(q, 50).ids.filter((id) => truth.has(id)).length;
+    }
+    expect(wide).toBeGreaterThan(narrow);
+  });
+
   it('refuses unreadable files, bad factories and wrong query dimensions with reasons', async () => {
     const dir = await mkdtemp(path.join(root, 'vi-'));
     const junk = path.join(dir, 'junk.faiss');
