@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readWholeFile } from '../../util/read-whole-file.ts';
 import path from 'node:path';
 import { parseCatalog } from '../../catalog/catalog-file.ts';
 import type { Track } from '../../catalog/track.ts';
@@ -70,7 +71,7 @@ export interface ModelDims {
 async function readRequired(dir: string, name: string): Promise<Buffer> {
   const file = path.join(dir, name);
   try {
-    return await readFile(file);
+    return await readWholeFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new IndexError(file, code === 'ENOENT' ? 'missing file' : `cannot read (${code ?? (err as Error).message})`);
