@@ -126,7 +126,8 @@ describe.runIf(HAS_JAMENDO_DATA)(needsJamendoData('npm run bench on the first MT
     ]);
     for (const e of report.similar.scaling) {
       expect(e.p50Ms).toBeGreaterThan(0);
-      expect(e.indexMb).toBeGreaterThanOrEqual((e.tracks * 512 * 4) / 2 ** 20);
+      // At least the vectors themselves (the figure is rounded to 1/1000 MB).
+      expect(e.indexMb).toBeGreaterThanOrEqual((e.tracks * 512 * 4) / 2 ** 20 - 0.001);
     }
     // Flat is the reference; IVF finds most of its neighbours.
     expect(report.similar.scaling.filter((e) => e.factory === 'Flat').every((e) => e.recall === 1)).toBe(true);

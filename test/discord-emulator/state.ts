@@ -477,13 +477,14 @@ export class EmulatorState {
     }
     ix.callback = { type, data, files, at: Date.now() };
     if (message) ix.originalMessageId = message.id;
-    if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) this.#answered(ix);
+    // Answered at the callback's own moment (not a second clock read, which a busy machine can put later).
+    if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) this.#answered(ix, ix.callback.at);
     return message;
   }
 
-  #answered(ix: InteractionRecord | undefined): void {
+  #answered(ix: InteractionRecord | undefined, at = Date.now()): void {
     if (!ix || ix.answeredAt !== undefined) return;
-    ix.answeredAt = Date.now();
+    ix.answeredAt = at;
     this.events.emit('answered', ix);
   }
 
