@@ -106,28 +106,27 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
   const onProgress = (line: string) => io.err(`bench: ${line}`);
   const resultsFile = values['no-results'] ? null : path.resolve(values.results ?? DEFAULT_RESULTS);
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
+  /** Writes a report into its section of the results file (unless --no-results) and prints it. */
+  const publish = async <R>(report: R, write: (file: string, r: R, command: string) => Promise<void>, format: (r: R) => string): Promise<number> => {
+    if (resultsFile) {
+      await write(resultsFile, report, command);
+      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+    }
+    io.out(values.json ? JSON.stringify(report) : format(report));
+    return 0;
+  };
   const faissSizes = intList('faiss-sizes', values['faiss-sizes'], DEFAULT_FAISS_SIZES, 1000);
   const efSearchSweep = intList('ef-search-sweep', values['ef-search-sweep'], [1536, 3072], 1);
   const nprobeSweep = intList('nprobe-sweep', values['nprobe-sweep'], [32, 64, 128], 1);
   if (values['faiss-only']) {
     if (faissSizes.length === 0) throw new UserError('--faiss-only needs at least one size.', 'Leave --faiss-sizes out, or give sizes.');
     const report = await runFaissBenchAlone({ faissSizes, efSearchSweep, nprobeSweep, onProgress });
-    if (resultsFile) {
-      await writeFaissResults(resultsFile, report, command);
-      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
-    }
-    io.out(values.json ? JSON.stringify(report) : formatFaissReport(report));
-    return 0;
+    return publish(report, writeFaissResults, formatFaissReport);
   }
   if (values['track-search-only']) {
     if (trackSearchSizes.length === 0) throw new UserError('--track-search-only needs at least one size.', 'Leave --track-search-sizes out, or give sizes.');
     const report = await runTrackSearchBench({ jamendoDir, trackSearchSizes, onProgress });
-    if (resultsFile) {
-      await writeTrackSearchResults(resultsFile, report, command);
-      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
-    }
-    io.out(values.json ? JSON.stringify(report) : formatTrackSearchReport(report));
-    return 0;
+    return publish(report, writeTrackSearchResults, formatTrackSearchReport);
   }
   const config = loadConfig();
   const similarSizes = intList('similar-sizes', values['similar-sizes'], DEFAULT_SIMILAR_SIZES, 1000);
@@ -139,12 +138,7 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
       similarSizes,
       onProgress,
     });
-    if (resultsFile) {
-      await writeSimilarResults(resultsFile, report, command);
-      io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
-    }
-    io.out(values.json ? JSON.stringify(report) : formatSimilarReport(report));
-    return 0;
+    return publish(report, writeSimilarResults, formatSimilarReport);
   }
   const report = await runBench(config, {
     models: values.models,
@@ -163,10 +157,5 @@ export async function benchCommand(argv: string[], io: CommandIo = processIo): P
     audio: !values['no-audio'],
     onProgress,
   });
-  if (resultsFile) {
-    await writeResults(resultsFile, report, command);
-    io.err(`bench: results written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
-  }
-  io.out(values.json ? JSON.stringify(report) : formatReport(report));
-  return 0;
+  return publish(report, writeResults, formatReport);
 }
