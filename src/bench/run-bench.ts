@@ -21,6 +21,7 @@ import { benchTrackSearch, type TrackSearchEntry } from './track-search.ts';
 import { benchSimilarAudioScaling, benchSimilarOnIndex, type SimilarIndexFigures, type SimilarScalingEntry } from './similar-bench.ts';
 import { loadIndexFolder } from '../retrieval/artifacts/load-index.ts';
 import { similarSettings } from '../retrieval/recommender-service.ts';
+import { defaultFactoryFor } from '../retrieval/vector-index.ts';
 
 export interface BenchOptions {
   /** `tiny`, `full` or a real models folder. */
@@ -88,9 +89,9 @@ export interface SimilarReport {
   scaling: SimilarScalingEntry[];
 }
 
-/** Audio index types measured per size: exact Flat (the reference) and, past Flat's range, IVF with about 4·√n lists. */
+/** Audio index types measured per size: exact Flat, and past Flat's range the default `audio.faiss` gets. */
 export function similarFactories(size: number): string[] {
-  return size <= 50_000 ? ['Flat'] : ['Flat', `IVF${2 ** Math.round(Math.log2(4 * Math.sqrt(size)))},Flat`];
+  return [...new Set(['Flat', defaultFactoryFor(size)])];
 }
 
 /** The similar section: `similar()` as the bot calls it (5 per page, 5 pages) on an index, then the scaling run. */

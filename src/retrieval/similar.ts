@@ -169,6 +169,7 @@ export async function similarWith(index: LoadedIndex, settings: SimilarSettings,
   const text = index.textEmbeddings;
   const seedText = row(text, seedRow);
   const seedTextInv = 1 / (norm(seedText) || 1);
+  const seedTextUnit = seedText.map((v) => v * seedTextInv);
   const seedAudio = seedHasAudio ? row(audio.embeddings, seedRow).map((v) => v * audio.inverseNorms[seedRow]!) : null;
   const audioVectors = seedAudio ? ensureAudioVectors(audio!) : null;
 
@@ -178,7 +179,7 @@ export async function similarWith(index: LoadedIndex, settings: SimilarSettings,
   let ranked: Neighbour[];
   let kept: Neighbour[];
   for (;;) {
-    const rows = new Set<number>(searchAccepted(index.textIndex, seedText.map((v) => v * seedTextInv), pool, accept).ids);
+    const rows = new Set<number>(searchAccepted(index.textIndex, seedTextUnit, pool, accept).ids);
     if (audioVectors && seedAudio) for (const r of searchAccepted(audioVectors, seedAudio, pool, (r) => audio!.mask[r] === 1 && accept(r)).ids) rows.add(r);
     ranked = [...rows].map((r): Neighbour => {
       const textCos = rowCosine(text.data, text.dim, seedText, seedTextInv, r);
