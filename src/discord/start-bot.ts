@@ -8,6 +8,7 @@ import { createClient } from './client.ts';
 import { attachHandlers } from './interaction-router.ts';
 import { botComponents } from './components.ts';
 import { shardLoginProblem } from './shards.ts';
+import { attachVoiceEvents } from './voice/voice-players.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -16,7 +17,7 @@ export interface RunningBot {
   ctx: BotContext;
   /** Milliseconds from start to ready (models warm, gateway session open). */
   readyMs: number;
-  /** Destroys the client, then closes the recommender and the cache. Idempotent. */
+  /** Leaves voice channels, destroys the client, then closes the recommender and the cache. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -50,6 +51,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
   attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)), botComponents());
+  attachVoiceEvents(client, ctx.voice);
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.discord.token);
@@ -70,6 +72,8 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     readyMs,
     stop: () =>
       (stopping ??= (async () => {
+        // Leaving is a gateway message: before the client closes its connection.
+        await ctx.voice.closeAll();
         await client.destroy();
         await closeBotContext(ctx);
         logger.info('bot stopped');

@@ -182,16 +182,16 @@ describe('DISCORD_ADMIN_GUILD_ID', () => {
   const commands = botCommands(retrieval);
   it('puts operator commands in that server only; everything together when it is the development server', () => {
     const names = (r: ReturnType<typeof registrations>) => r.map((x) => ({ guildId: x.guildId, names: x.commands.map((c) => c.data.name) }));
-    expect(names(registrations({ guildId: undefined, adminGuildId: undefined }, commands))).toEqual([{ guildId: undefined, names: ['recommend', 'similar', 'reload'] }]);
+    expect(names(registrations({ guildId: undefined, adminGuildId: undefined }, commands))).toEqual([{ guildId: undefined, names: ['recommend', 'similar', 'voice', 'reload'] }]);
     expect(names(registrations({ guildId: undefined, adminGuildId: '900' }, commands))).toEqual([
-      { guildId: undefined, names: ['recommend', 'similar'] },
+      { guildId: undefined, names: ['recommend', 'similar', 'voice'] },
       { guildId: '900', names: ['reload'] },
     ]);
     expect(names(registrations({ guildId: '800', adminGuildId: '900' }, commands))).toEqual([
-      { guildId: '800', names: ['recommend', 'similar'] },
+      { guildId: '800', names: ['recommend', 'similar', 'voice'] },
       { guildId: '900', names: ['reload'] },
     ]);
-    expect(names(registrations({ guildId: '900', adminGuildId: '900' }, commands))).toEqual([{ guildId: '900', names: ['recommend', 'similar', 'reload'] }]);
+    expect(names(registrations({ guildId: '900', adminGuildId: '900' }, commands))).toEqual([{ guildId: '900', names: ['recommend', 'similar', 'voice', 'reload'] }]);
   });
 
   it('deploys /recommend and /similar globally and /reload to the operators\' server, removing a global /reload', async () => {

@@ -179,7 +179,7 @@ describe('npm run deploy-commands', () => {
     const run = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId });
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toMatch(/^Deployed \/recommend, \/similar, \/reload globally/);
-    expect(emu.commands.filter((c) => c.guild_id === undefined).map((c) => c.name).sort()).toEqual(['recommend', 'reload', 'similar']);
+    expect(emu.commands.filter((c) => c.guild_id === undefined).map((c) => c.name).sort()).toEqual(['recommend', 'reload', 'similar', 'voice']);
   });
 
   it('explains a refused token (exit 2)', async () => {
