@@ -50,7 +50,7 @@ export const directLauncher: ProcessLauncher = {
     child.stdin.on('error', () => {});
     if (options.stdin) child.stdin.end(options.stdin);
     else child.stdin.end();
-    Object.defineProperty(child, 'exited', { get: () => child.exitCode !== null || child.signalCode !== null || (child.pid === undefined && child.killed) });
+    Object.defineProperty(child, 'exited', { get: () => child.exitCode !== null || child.signalCode !== null });
     return child as unknown as LaunchedProcess;
   },
   async close() {},

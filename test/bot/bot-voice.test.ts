@@ -4,12 +4,12 @@
  * catalog's tracks are ffmpeg sine tones of distinct pitches, so what was played, in which order and
  * at what pace is read back from the received audio.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MessageFlags, type APIEmbed, type APIMessage } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackEntry } from '../../src/app/result-view.ts';
-import type { Track } from '../../src/catalog/track.ts';
+import { combinedText, type Track } from '../../src/catalog/track.ts';
 import { PLAY_IN_VOICE_ID, VOICE_CONTROL_IDS } from '../../src/discord/voice/voice-buttons.ts';
 import type { DiscordEmulator, InteractionHandle, StoredMessage } from '../discord-emulator/index.ts';
 import { arrivalGaps, toneSegments, type ToneSegment } from '../discord-emulator/voice/analysis.ts';
@@ -30,6 +30,7 @@ let tmp: { dir: string; cleanup: () => Promise<void> };
 let tracks: Track[];
 /** Pitch of each playable track, by id; the rest have a corrupt or a missing file. */
 const pitch = new Map<string, number>();
+let audioRoot: string;
 let vc: string;
 let vc2: string;
 let guildId: string;
@@ -38,7 +39,7 @@ type Person = keyof DiscordEmulator['users'];
 
 beforeAll(async () => {
   tmp = await tempDir('bot-voice');
-  const audioRoot = path.join(tmp.dir, 'audio');
+  audioRoot = path.join(tmp.dir, 'audio');
   tracks = catalogTracks(6);
   const freqs = [330, 495, 660, 880];
   for (const [i, freq] of freqs.entries()) {
@@ -151,8 +152,14 @@ async function leaveVoice(who: Person): Promise<void> {
 describe('▶ Play in voice', () => {
   it('plays the whole list (every page) in result order at real-time pace, passes over unplayable files, credits each track, then leaves when idle', async () => {
     await inVoice('alice', vc);
-    const reply = await results('calm piano for a rainy evening', 3);
+    // The top track is the first one (its own text as the prompt); the reply made its preview clip.
+    const reply = await results(combinedText(tracks[0]!), 3);
     const list = await listOf(reply);
+    expect(list[0]!.trackId).toBe(tracks[0]!.id);
+    expect(embedOf(reply.data)?.description).toContain('🔊 Preview of #1 attached');
+    // Its own file goes: it plays from that clip, and the message says it is an excerpt.
+    const own = path.join(audioRoot, tracks[0]!.path!);
+    await rename(own, `${own}.away`);
     // count 3 × RESULT_PAGES 2: the whole six-track catalog, over two pages.
     expect(list).toHaveLength(6);
     expect(embedOf(reply.data)?.fields).toHaveLength(3);
@@ -198,6 +205,12 @@ describe('▶ Play in voice', () => {
     expect(shown.description).toContain(`Licence: ${track.license} · [Track page](https://www.jamendo.com/track/${Number(track.id.slice(6))})`);
     expect(shown.description).toContain(`list of <@${emu.users.alice.id}>`);
     expect(shown.description).toMatch(/\*\*Next:\*\* \d\. /);
+    const firstStates = playing.filter((e) => e!.title === `🔊 Now playing (${first + 1}/6)`);
+    expect(firstStates.every((e) => e!.description!.includes('\n_A preview excerpt: the full file is not on this server._\n'))).toBe(true);
+    const others = playing.filter((e) => e!.title !== `🔊 Now playing (${first + 1}/6)`);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((e) => !e!.description!.includes('preview excerpt'))).toBe(true);
+    await rename(`${own}.away`, own);
     const lately = embedOf(latest(message.id).data)!.fields![0]!.value;
     expect(lately).toContain('⚠️ skipped ');
     expect(lately).toContain('Broken Bytes — Artist E — could not be decoded');
