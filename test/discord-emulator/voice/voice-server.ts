@@ -402,14 +402,14 @@ export class VoiceServerEmulator {
     const seqAck = typeof d.seq_ack === 'number' ? d.seq_ack : null;
     const valid = live && !live.record.closed && d.server_id === live.record.guildId && d.session_id === live.record.sessionId;
     if (!live || !valid) {
-      live?.record.resumes.push({ at: Date.now(), seqAck, accepted: false, replayed: 0 });
+      live?.record.resumes.push({ at: Date.now(), seqAck, accepted: false, replayed: 0, frameIndex: live.record.frames.length });
       problem(VoiceClose.SessionNoLongerValid, 'cannot resume: unknown or ended session');
       return null;
     }
     live.socket?.terminate();
     live.socket = socket;
     const missed = live.buffered.filter((m) => (m.seq ?? 0) > (seqAck ?? -1));
-    live.record.resumes.push({ at: Date.now(), seqAck, accepted: true, replayed: missed.length });
+    live.record.resumes.push({ at: Date.now(), seqAck, accepted: true, replayed: missed.length, frameIndex: live.record.frames.length });
     this.#send(socket, { op: VoiceOp.Resumed, d: null });
     for (const m of missed) this.#send(socket, m);
     return live;

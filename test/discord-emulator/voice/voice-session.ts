@@ -35,6 +35,8 @@ export interface VoiceResumeRecord {
   accepted: boolean;
   /** Buffered server messages (seq > seq_ack) sent again. */
   replayed: number;
+  /** Frames received before it: `frames.slice(frameIndex)` came after. */
+  frameIndex: number;
 }
 
 /** One WebSocket connection to the voice server for this session. */
