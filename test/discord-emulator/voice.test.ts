@@ -19,7 +19,7 @@ import {
   type AudioResource,
   type VoiceConnection,
 } from '@discordjs/voice';
-import { ChannelType, Client, GatewayIntentBits, PermissionFlagsBits, type Guild, type VoiceChannel } from 'discord.js';
+import { ChannelType, Client, GatewayIntentBits, PermissionFlagsBits, Status, type Guild, type VoiceChannel } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeTone } from '../helpers/audio-files.ts';
 import { fileTempDir } from '../helpers/temp-dir.ts';
@@ -272,6 +272,23 @@ describe('voice emulator with discord.js and @discordjs/voice', () => {
     connection.rejoin({ channelId, selfDeaf: true, selfMute: false });
     await entersState(connection, VoiceConnectionStatus.Ready, 30_000);
     expect(emu.botVoiceChannel(guild.id)).toBe(channelId);
+  });
+
+  it("the bot's gateway session ending takes it out of voice: the voice socket gets 4014, the client waits disconnected", async () => {
+    const connection = join(emu.voiceChannel.id);
+    await entersState(connection, VoiceConnectionStatus.Ready, 30_000);
+    const session = emu.voice.session(guild.id)!;
+    emu.dropGateway({ invalidateSession: true });
+    await entersState(connection, VoiceConnectionStatus.Disconnected, 30_000);
+    expect(connection.state).toMatchObject({ closeCode: 4014 });
+    expect(session).toMatchObject({ closed: true, endReason: 'gateway session ended' });
+    expect(emu.botVoiceChannel(guild.id)).toBeNull();
+    // Once the client has identified again, it can rejoin.
+    await emu.waitForGateway(WAIT);
+    await emu.waitFor(() => client.ws.status === Status.Ready && guild.available, { ...WAIT, what: 'discord.js ready again' });
+    expect(connection.rejoin()).toBe(true);
+    await entersState(connection, VoiceConnectionStatus.Ready, 30_000);
+    expect(emu.voice.session(guild.id)).not.toBe(session);
   });
 
   it('a bot in another process trusts the voice server through NODE_EXTRA_CA_CERTS=emu.voice.caCertPath', async () => {

@@ -94,6 +94,9 @@ export interface VoiceSession {
   problems: string[];
   closed: boolean;
   closedAt?: number;
-  /** `left` (op 4 with channel null), `replaced` (a newer VOICE_SERVER_UPDATE for the guild), `emulator closed`. */
-  endReason?: 'left' | 'replaced' | 'emulator closed';
+  /**
+   * `left` (op 4 with channel null), `gateway session ended` (the bot's gateway session closed with
+   * 1000/1001 or was invalidated), `replaced` (a newer VOICE_SERVER_UPDATE for the server), `emulator closed`.
+   */
+  endReason?: 'left' | 'gateway session ended' | 'replaced' | 'emulator closed';
 }
