@@ -115,6 +115,7 @@ export class VoiceSession {
     return session;
   }
 
+  /** Log lines name the server and the channel it is in now (a moderator may have moved it). */
   get #log(): Logger {
     return this.#deps.logger.child({ guild: this.guildId, channel: this.channelId });
   }
