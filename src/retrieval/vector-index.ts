@@ -212,12 +212,6 @@ export class VectorIndex {
     }
   }
 
-  /** A copy of this index with other search parameters (efSearch, nprobe, kFactor). */
-  withSearchParams(params: SearchParams): VectorIndex {
-    const buf = applySearchParams(serializedBytes(this.index), params);
-    return new VectorIndex(faiss.Index.fromBuffer(buf), this.factory);
-  }
-
   /** The `.faiss` file's bytes. */
   toBytes(): Buffer {
     return serializedBytes(this.index);
