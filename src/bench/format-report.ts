@@ -124,7 +124,7 @@ export function formatReport(r: BenchReport): string {
   const b = r.build;
   const mark = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**missed**');
   return [
-    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`,
+    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}; 1-minute load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end (other work shares it).`,
     `Models: ${r.models.sbertId} + ${r.models.clapId} (${r.models.dtype}, ORT_THREADS ${r.models.threads || 'default'}) from ${r.models.label === 'tiny' || r.models.label === 'full' ? `the generated "${r.models.label}" set` : r.models.label}.`,
     `Index: ${r.index.name}, ${r.index.tracks.toLocaleString('en-US')} tracks, ${r.index.factory}, ${r.index.mode}. Cache: ${r.cache}.`,
     '',
