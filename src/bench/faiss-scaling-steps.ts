@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { applySearchParamsToFile, readSearchParamsOfFile, type SearchParams } from '../retrieval/faiss-search-params.ts';
 import { type Matrix, row } from '../retrieval/matrix.ts';
 import { VectorIndex } from '../retrieval/vector-index.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { summarize } from './stats.ts';
 import { readVectorRows } from './vector-file.ts';
 
@@ -68,7 +69,7 @@ export type FaissStep = BuildStep | SearchStep;
 /** Queries run before timing (first-call costs: page faults, caches); not counted. */
 const WARMUP_QUERIES = 5;
 
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const rssMb = () => Math.round(peakRssMb());
 
 function build(o: BuildStep): BuildOutcome {
   const base = readVectorRows(o.vectorsFile, o.dim, 0, o.size);
@@ -76,7 +77,7 @@ function build(o: BuildStep): BuildOutcome {
   const index = VectorIndex.build(base, o.factory, o.params);
   const buildMs = Math.round(performance.now() - t0);
   index.write(o.indexFile);
-  return { buildMs, bytes: statSync(o.indexFile).size, searchParams: readSearchParamsOfFile(o.indexFile), peakRssMb: peakRssMb() };
+  return { buildMs, bytes: statSync(o.indexFile).size, searchParams: readSearchParamsOfFile(o.indexFile), peakRssMb: rssMb() };
 }
 
 function overlap(found: readonly number[], exact: ReadonlySet<number>): number {
@@ -111,7 +112,7 @@ function search(o: SearchStep): SearchOutcome {
   const truth = o.truth ?? index.searchBatch(queries, k).map((h) => h.ids);
   const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const figures = measureSearch(index, queries, truth, k);
-  return { searchParams, ...figures, peakRssMb: peakRssMb(), loadAverage, ...(o.truth === null ? { truth } : {}) };
+  return { searchParams, ...figures, peakRssMb: rssMb(), loadAverage, ...(o.truth === null ? { truth } : {}) };
 }
 
 export function runFaissStep(o: FaissStep): BuildOutcome | SearchOutcome {
