@@ -1,12 +1,13 @@
-import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
-import { readSearchParams, type SearchParams } from '../retrieval/faiss-search-params.ts';
-import { type Matrix, row } from '../retrieval/matrix.ts';
-import { DEFAULT_SEARCH_PARAMS, defaultSearchParamsFor, ivfListsFor, VectorIndex } from '../retrieval/vector-index.ts';
-import { summarize } from './stats.ts';
-import { clusteredVectors } from './synthetic-vectors.ts';
+import type { SearchParams } from '../retrieval/faiss-search-params.ts';
+import { defaultSearchParamsFor, ivfListsFor } from '../retrieval/vector-index.ts';
+import type { BuildOutcome, BuildStep, FaissStep, SearchOutcome, SearchStep } from './faiss-scaling-steps.ts';
+import { runJsonChild } from './json-child.ts';
+import { writeClusteredVectorFile } from './vector-file.ts';
 
 /**
  * How faiss index types scale with catalog size, on synthetic clustered 384-d unit vectors searched
@@ -47,7 +48,7 @@ export interface FaissScalingEntry {
   kind: 'flat' | 'hnsw' | 'ivf' | 'ivfsq' | 'ivfpq';
   /** faiss index_factory string, e.g. "Flat", "HNSW32", "IVF4096,Flat", "IVF1024,PQ96x4fs,RFlat". */
   factory: string;
-  /** As stored in the built index (read back from its bytes); empty for Flat. */
+  /** As stored in the index file it was searched from (read back from it); empty for Flat. */
   searchParams: SearchParams;
   /** VectorIndex.build wall time: train (on its sample) + chunked adds + search-parameter patch. */
   buildMs: number;
@@ -62,10 +63,11 @@ export interface FaissScalingEntry {
   p95Ms: number;
   /** |top-k of this index ∩ exact top-k| / k, mean over the queries (k = 300 by default). */
   recallAt300: number;
+  /** Peak resident memory of the process that built the index, and of the one that loaded it from its file and searched it. */
+  peakRssMb: { build: number; search: number };
+  /** 1-minute load average when the search began (the machine may be shared). */
+  loadAverage: number;
 }
-
-/** Queries run before timing (first-call costs: page faults, caches); not counted. */
-const WARMUP_QUERIES = 5;
 
 /**
  * PQ sub-quantizers for a dimension: dim/4 (96 bytes per 384-d vector, 4 dims per 8-bit code).
@@ -130,58 +132,28 @@ export function formatSearchParams(p: SearchParams): string {
     .join(', ');
 }
 
-/** Bytes and stored search parameters of an index. */
-function serialized(index: VectorIndex): { bytes: number; searchParams: SearchParams } {
-  const buf = index.toBytes();
-  return { bytes: buf.length, searchParams: /HNSW|IVF/i.test(index.factory) ? readSearchParams(buf) : {} };
+/** Builds or searches in a process of its own: faiss's memory goes back to the system when it ends. */
+function runStep(step: BuildStep): Promise<BuildOutcome>;
+function runStep(step: SearchStep): Promise<SearchOutcome>;
+function runStep(step: FaissStep): Promise<BuildOutcome | SearchOutcome> {
+  return runJsonChild(STEP_CHILD, step, `faiss ${step.step} of ${step.factory}`);
 }
 
-function overlap(found: readonly number[], exact: ReadonlySet<number>): number {
-  let n = 0;
-  for (const id of found) if (exact.has(id)) n++;
-  return n;
-}
+const STEP_CHILD = fileURLToPath(new URL('./faiss-scaling-child.ts', import.meta.url));
 
-/** Single-query latency and mean recall against the exact top-k, over every held-out query. */
-function measureSearch(index: VectorIndex, queries: Matrix, exact: readonly Set<number>[], k: number) {
-  const nq = queries.rows;
-  for (let q = 0; q < Math.min(WARMUP_QUERIES, nq); q++) index.search(row(queries, q), k);
-  const latencies: number[] = [];
-  let found = 0;
-  for (let q = 0; q < nq; q++) {
-    const q0 = performance.now();
-    const hits = index.search(row(queries, q), k);
-    latencies.push(performance.now() - q0);
-    found += overlap(hits.ids, exact[q]!);
-  }
-  const lat = summarize(latencies);
-  return { p50Ms: lat.p50, p95Ms: lat.p95, recallAt300: Math.round((found / (nq * k)) * 10_000) / 10_000 };
-}
-
-/**
- * A full garbage collection, then a turn of the event loop: faiss-node frees an index's native
- * memory only when its wrapper is collected and its finalizer has run (N-API runs those from the
- * event loop), and V8 cannot see that memory. Without both, copies piled up: an exploration run
- * grew to 23 GB, and a bench run with gc but no turn to 18.6 GB at 1M (both OOM-killed). `gc` is
- * exposed at run time (V8 flag, then a fresh context's global) so the bench needs no node flag.
- */
-let fullGc: (() => void) | null = null;
-async function release(): Promise<void> {
-  if (!fullGc) {
-    v8.setFlagsFromString('--expose-gc');
-    fullGc = vm.runInNewContext('gc') as () => void;
-  }
-  fullGc();
-  await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** Lets progress lines reach the terminal between long synchronous faiss calls. */
+/** Lets progress lines reach the terminal before a long synchronous call. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Builds every factory at every size from one seeded set of clustered vectors (each size is a
- * prefix of it), and searches each with the same held-out queries drawn from the same clusters.
- * Ground truth is the exact top-k from a Flat index, in one batched search.
+ * prefix of it, written once to a temporary file), and searches each with the same held-out
+ * queries drawn from the same clusters. Ground truth is the exact top-k from a Flat index, in one
+ * batched search.
+ *
+ * Each build, and each search at one set of parameters, runs in a process of its own that reads
+ * the vectors and the index file: faiss-node frees a native index only when its wrapper is
+ * collected, and an index per sweep value in one process grew to 18.6–23 GB at 1M (OOM-killed
+ * twice). A sweep value is patched into the index file in place, and faiss reads the file itself.
  */
 export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissScalingEntry[]> {
   checkOptions(o);
@@ -191,66 +163,67 @@ export async function benchFaissScaling(o: FaissScalingOptions): Promise<FaissSc
   const progress = o.onProgress ?? (() => {});
   const factoriesFor = o.factories ?? defaultFaissFactories;
   const largest = Math.max(...o.sizes);
-
-  progress(`faiss scaling: generating ${largest + nq} clustered ${dim}-d vectors (${nq} held out as queries)`);
-  await tick();
-  const all = clusteredVectors(largest + nq, dim, o.seed ?? 1);
-  const queries: Matrix = { rows: nq, dim, data: all.data.subarray(largest * dim) };
-
-  const entries: FaissScalingEntry[] = [];
-  for (const size of o.sizes) {
-    const base: Matrix = { rows: size, dim, data: all.data.subarray(0, size * dim) };
-    const kk = Math.min(k, size);
-    // Flat first: it is also the ground truth for the others.
-    const choices = [...factoriesFor(size, dim)].sort((a, b) => Number(b.kind === 'flat') - Number(a.kind === 'flat'));
-    let exact: Set<number>[] | null = null;
-    for (const { kind, factory, params } of choices) {
-      progress(`faiss ${size} ${factory}: building`);
-      await tick();
-      const t0 = performance.now();
-      const index = VectorIndex.build(base, factory, params);
-      const buildMs = performance.now() - t0;
-      if (exact === null) {
-        const truthIndex = kind === 'flat' ? index : VectorIndex.build(base, 'Flat');
-        exact = truthIndex.searchBatch(queries, kk).map((h) => new Set(h.ids));
-      }
-      const { bytes, searchParams } = serialized(index);
-      // HNSW is also measured at each extra efSearch, IVF at each extra nprobe (same graph or lists:
-      // only the stored parameter changes).
-      const sweep: SearchParams[] =
-        kind === 'hnsw'
-          ? (o.efSearchSweep ?? []).filter((ef) => ef !== DEFAULT_SEARCH_PARAMS.efSearch).map((efSearch) => ({ efSearch }))
-          : kind.startsWith('ivf')
-            ? (o.nprobeSweep ?? []).filter((np) => np !== searchParams.nprobe).map((nprobe) => ({ nprobe }))
-            : [];
-      // Each variant is a full copy of the index (1.5 GB at 1M × 384-d IVF-Flat), made when measured
-      // and dropped after: V8 does not see faiss's native memory, so copies are collected only when
-      // asked (release()).
-      const variants: { searched: () => VectorIndex; params: SearchParams }[] = [
-        { searched: () => index, params: searchParams },
-        ...sweep.map((p) => ({ searched: () => index.withSearchParams(p), params: { ...searchParams, ...p } })),
+  const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-faiss-bench-'));
+  try {
+    progress(`faiss scaling: generating ${largest + nq} clustered ${dim}-d vectors (${nq} held out as queries)`);
+    await tick();
+    const vectorsFile = path.join(work, 'vectors.f32');
+    writeClusteredVectorFile(vectorsFile, largest + nq, dim, o.seed ?? 1);
+    const indexFile = path.join(work, 'index.faiss');
+    const entries: FaissScalingEntry[] = [];
+    for (const size of o.sizes) {
+      // Flat first: it is also the ground truth for the others (built only for that when not asked).
+      const asked = factoriesFor(size, dim);
+      const choices: (FactoryChoice & { truthOnly?: true })[] = [
+        ...(asked.some((c) => c.kind === 'flat') ? [] : [{ kind: 'flat' as const, factory: 'Flat', truthOnly: true as const }]),
+        ...[...asked].sort((a, b) => Number(b.kind === 'flat') - Number(a.kind === 'flat')),
       ];
-      for (const { searched, params: variantParams } of variants) {
-        const entry: FaissScalingEntry = {
-          size,
-          kind,
-          factory,
-          searchParams: variantParams,
-          buildMs: Math.round(buildMs),
-          memoryMb: Math.round((bytes / 2 ** 20) * 10) / 10,
-          ...measureSearch(searched(), queries, exact, kk),
+      let truth: number[][] | null = null;
+      for (const choice of choices) {
+        const { kind, factory } = choice;
+        progress(`faiss ${size} ${factory}: building`);
+        const built = await runStep({ step: 'build', vectorsFile, dim, size, factory, params: choice.params ?? {}, indexFile });
+        const searchWith = (params: SearchParams) =>
+          runStep({ step: 'search', vectorsFile, dim, queriesFrom: largest, queries: nq, k, indexFile, factory, params, truth });
+        const stored = await searchWith({});
+        truth ??= stored.truth ?? null;
+        if (choice.truthOnly) continue;
+        // HNSW is also measured at each extra efSearch, IVF at each extra nprobe (same graph or lists:
+        // only the parameter in the file changes).
+        const sweep: SearchParams[] =
+          kind === 'hnsw'
+            ? (o.efSearchSweep ?? []).filter((ef) => ef !== built.searchParams.efSearch).map((efSearch) => ({ efSearch }))
+            : kind.startsWith('ivf')
+              ? (o.nprobeSweep ?? []).filter((np) => np !== built.searchParams.nprobe).map((nprobe) => ({ nprobe }))
+              : [];
+        const record = (measured: SearchOutcome) => {
+          const entry: FaissScalingEntry = {
+            size,
+            kind,
+            factory,
+            searchParams: measured.searchParams,
+            buildMs: built.buildMs,
+            memoryMb: Math.round((built.bytes / 2 ** 20) * 10) / 10,
+            p50Ms: measured.p50Ms,
+            p95Ms: measured.p95Ms,
+            recallAt300: measured.recallAt300,
+            peakRssMb: { build: built.peakRssMb, search: measured.peakRssMb },
+            loadAverage: measured.loadAverage,
+          };
+          entries.push(entry);
+          const shown = formatSearchParams(entry.searchParams);
+          progress(
+            `faiss ${size} ${factory}${shown ? ` (${shown})` : ''}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
+              `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${Math.min(k, size)} ${entry.recallAt300}; ` +
+              `peak RSS build ${built.peakRssMb} MB, search ${measured.peakRssMb} MB; load ${measured.loadAverage}`,
+          );
         };
-        entries.push(entry);
-        const shown = formatSearchParams(entry.searchParams);
-        progress(
-          `faiss ${size} ${factory}${shown ? ` (${shown})` : ''}: build ${(entry.buildMs / 1000).toFixed(1)} s, ${entry.memoryMb} MB, ` +
-            `p50 ${entry.p50Ms} ms, p95 ${entry.p95Ms} ms, recall@${kk} ${entry.recallAt300}`,
-        );
-        await release();
+        record(stored);
+        for (const params of sweep) record(await searchWith(params));
       }
-      // faiss-node frees a native index when its wrapper is collected; none outlives this iteration.
-      await release();
     }
+    return entries;
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  return entries;
 }

@@ -96,9 +96,25 @@ function faissTable(entries: readonly FaissScalingEntry[]): string[] {
   if (entries.length === 0) return ['(FAISS scaling not run)'];
   const params = (e: FaissScalingEntry) => formatSearchParams(e.searchParams) || '—';
   return [
-    ...header(['vectors', 'index', 'search params', 'p50 (ms)', 'p95 (ms)', 'recall@300', 'memory (MB)', 'build (s)'], ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r']),
+    'Each build and each search runs in a process of its own (peak RSS: of the process that built the index, and of the one that read its file and searched it); load: the 1-minute load average as the search began.',
+    '',
+    ...header(
+      ['vectors', 'index', 'search params', 'p50 (ms)', 'p95 (ms)', 'recall@300', 'memory (MB)', 'build (s)', 'peak RSS build / search (MB)', 'load'],
+      ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
     ...entries.map((e) =>
-      row([e.size.toLocaleString('en-US'), e.factory, params(e), ms(e.p50Ms), ms(e.p95Ms), e.recallAt300.toFixed(4), e.memoryMb.toFixed(1), (e.buildMs / 1000).toFixed(1)]),
+      row([
+        e.size.toLocaleString('en-US'),
+        e.factory,
+        params(e),
+        ms(e.p50Ms),
+        ms(e.p95Ms),
+        e.recallAt300.toFixed(4),
+        e.memoryMb.toFixed(1),
+        (e.buildMs / 1000).toFixed(1),
+        `${e.peakRssMb.build} / ${e.peakRssMb.search}`,
+        e.loadAverage.toFixed(2),
+      ]),
     ),
   ];
 }
@@ -108,7 +124,7 @@ export function formatReport(r: BenchReport): string {
   const b = r.build;
   const mark = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**missed**');
   return [
-    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}.`,
+    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}; 1-minute load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end (other work shares it).`,
     `Models: ${r.models.sbertId} + ${r.models.clapId} (${r.models.dtype}, ORT_THREADS ${r.models.threads || 'default'}) from ${r.models.label === 'tiny' || r.models.label === 'full' ? `the generated "${r.models.label}" set` : r.models.label}.`,
     `Index: ${r.index.name}, ${r.index.tracks.toLocaleString('en-US')} tracks, ${r.index.factory}, ${r.index.mode}. Cache: ${r.cache}.`,
     '',

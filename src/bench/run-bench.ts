@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Config, modelRuntime } from '../config.ts';
@@ -64,6 +64,8 @@ export interface BenchReport {
   startedAt: string;
   durationSec: number;
   machine: Machine;
+  /** The machine's 1-minute load average when the run started and ended: other work on it slows every figure. */
+  loadAverage: { start: number; end: number };
   models: BenchModels & { dtype: string; threads: number };
   index: ServingBench['index'];
   cache: string;
@@ -180,8 +182,11 @@ export async function runSimilarBenchAlone(config: Config, o: Pick<BenchOptions,
   }
 }
 
+const oneMinuteLoad = () => Math.round(loadavg()[0]! * 100) / 100;
+
 export async function runBench(config: Config, o: BenchOptions): Promise<BenchReport> {
   const started = new Date();
+  const startLoad = oneMinuteLoad();
   const t0 = performance.now();
   const work = await mkdtemp(path.join(tmpdir(), 'cratedigger-bench-'));
   try {
@@ -234,6 +239,7 @@ export async function runBench(config: Config, o: BenchOptions): Promise<BenchRe
       startedAt: started.toISOString(),
       durationSec: Math.round((performance.now() - t0) / 1000),
       machine: describeMachine(),
+      loadAverage: { start: startLoad, end: oneMinuteLoad() },
       models: { ...models, dtype: runtime.dtype, threads: runtime.threads },
       index: serving.index,
       cache: serving.cache,

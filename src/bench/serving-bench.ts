@@ -13,6 +13,7 @@ import { understandQuery } from '../retrieval/query/understand.ts';
 import { type LoadTimings, type ModelRuntime, openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
 import { rerank } from '../retrieval/rerank.ts';
 import { type LagFigures, withEventLoopLag } from './event-loop-lag.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { benchmarkPrompts } from './prompts.ts';
 import { r3, type Summary, summarize, timed } from './stats.ts';
 
@@ -175,7 +176,7 @@ export async function benchServing(config: Config, o: ServingBenchOptions): Prom
         cacheHit,
         throughput,
         eventLoopLagP99Ms: throughput.at(-1)?.eventLoopLag.p99Ms ?? 0,
-        peakRssMb: r3(process.resourceUsage().maxRSS / 1024),
+        peakRssMb: r3(peakRssMb()),
       };
     } finally {
       await recommender.close();

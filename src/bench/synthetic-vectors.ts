@@ -23,6 +23,17 @@ export function gaussian(rand: () => number): number {
  * equal a call for n rows, and rows past n are held-out samples of the same distribution.
  */
 export function clusteredVectors(n: number, dim: number, seed: number, clusters = 200): Matrix {
+  const next = clusteredRows(dim, seed, clusters);
+  const m = createMatrix(n, dim);
+  for (let r = 0; r < n; r++) next(row(m, r));
+  return m;
+}
+
+/**
+ * The rows of clusteredVectors one at a time: each call fills `into` (dim floats) with the next
+ * row. For catalogs written out in chunks without holding them whole (the faiss bench at 1M).
+ */
+export function clusteredRows(dim: number, seed: number, clusters = 200): (into: Float32Array) => void {
   const rand = rng(seed);
   const common = normalizeInPlace(Float32Array.from({ length: dim }, () => gaussian(rand)));
   const centers = Array.from({ length: clusters }, () => {
@@ -34,14 +45,11 @@ export function clusteredVectors(n: number, dim: number, seed: number, clusters 
   // Zipf-like cluster sizes: a few big topics, many small ones.
   const weights = centers.map((_, i) => 1 / (i + 1) ** 0.8);
   const total = weights.reduce((a, b) => a + b, 0);
-  const m = createMatrix(n, dim);
-  for (let r = 0; r < n; r++) {
+  return (v) => {
     let pick = rand() * total;
     let c = 0;
     while (pick > weights[c]! && c < clusters - 1) pick -= weights[c++]!;
-    const v = row(m, r);
     for (let i = 0; i < dim; i++) v[i] = centers[c]![i]! + spread[c]! * gaussian(rand);
     normalizeInPlace(v);
-  }
-  return m;
+  };
 }

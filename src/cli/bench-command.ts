@@ -38,7 +38,8 @@ the lexical stage and track search (autocomplete) by catalog size.
   --index <dir|name>      bench this index instead (no text build figure)
   --faiss-sizes <list>    synthetic 384-d index sizes (default 18486,100000,1000000; "none" skips):
                           Flat, HNSW32 (up to 100,000: its 1M build takes ~40 min), IVF-Flat, IVF-SQ8
-                          and IVF-PQ fast-scan with exact re-rank (about 4·√n lists); 1M takes ~25 min
+                          and IVF-PQ fast-scan with exact re-rank (about 4·√n lists); 1M takes ~30 min,
+                          each build and search in a process of its own (at most ~6 GB at 1M)
   --ef-search-sweep <list> extra HNSW efSearch values measured on the same graphs (default 1536,3072;
                           "none" skips)
   --nprobe-sweep <list>   extra IVF nprobe values measured on the same lists (default 32,64,128;
