@@ -285,7 +285,8 @@ describe('voice emulator with discord.js and @discordjs/voice', () => {
     expect(emu.botVoiceChannel(guild.id)).toBeNull();
     // Once the client has identified again, it can rejoin.
     await emu.waitForGateway(WAIT);
-    await emu.waitFor(() => client.ws.status === Status.Ready && guild.available, { ...WAIT, what: 'discord.js ready again' });
+    // The manager's status stays Ready across a re-identify; the shard's is what the voice adapter checks.
+    await emu.waitFor(() => guild.shard.status === Status.Ready && guild.available, { ...WAIT, what: "discord.js's shard ready again" });
     expect(connection.rejoin()).toBe(true);
     await entersState(connection, VoiceConnectionStatus.Ready, 30_000);
     expect(emu.voice.session(guild.id)).not.toBe(session);
