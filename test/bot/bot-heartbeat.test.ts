@@ -77,7 +77,10 @@ describe('heartbeats while a query is embedding', () => {
     // The test means something only if one embedding would block the loop for several beats.
     expect(single).toBeGreaterThan(2.5 * HEARTBEAT_MS);
     const gap = maxGap(emu.heartbeats, from, to);
-    expect(emu.heartbeats.filter((b) => b >= from && b <= to).length).toBeGreaterThanOrEqual(Math.floor((to - from) / HEARTBEAT_MS) - 2);
+    // The rhythm, not the exact count: a 50-ms interval timer drifts on a loaded machine (CI runs
+    // voice playback and other files beside this one), losing a beat now and then; a blocked loop
+    // loses them wholesale, which the gap below catches.
+    expect(emu.heartbeats.filter((b) => b >= from && b <= to).length).toBeGreaterThanOrEqual(Math.floor((0.7 * (to - from)) / HEARTBEAT_MS));
     expect(gap).toBeLessThan(Math.max(2.5 * HEARTBEAT_MS, 0.6 * single));
     expect(emu.gateway.connections.length).toBe(connections);
     console.info(`heartbeats: one embedding ${single.toFixed(0)} ms, all four answered in ${to - from} ms, largest heartbeat gap ${gap} ms`);
