@@ -6,11 +6,11 @@
 # build against) into .cache/runtime/node-<major>, and links node_modules/.bin/node to it. npm puts
 # node_modules/.bin first on PATH for every script, so `npm start`, `npm test` (vitest's
 # `#!/usr/bin/env node`), `npm run …` and `npx …` then run on it: the mechanism of the `node`
-# npm package. npm itself keeps running on the system Node (npm 11 runs on Node 20).
+# npm package. The npm you started keeps running on the system Node (npm 11 runs on Node 20).
 #
-# runtime_choose (before npm ci): sets node_bin, and local_node when it is a project-local one.
-# runtime_link (after npm ci, which empties node_modules): makes or removes the link, and puts the
-# chosen Node first on PATH for the rest of set-up.
+# runtime_choose (before npm ci): sets node_bin, and local_node when it is a project-local one,
+# which it puts first on PATH for the rest of set-up.
+# runtime_link (after npm ci, which empties node_modules): makes or removes the link.
 
 runtime_home="$root/.cache/runtime"
 node_link="$root/node_modules/.bin/node"
@@ -89,6 +89,9 @@ runtime_choose() {
     runtime_install 24
   fi
   node_bin=$local_node
+  # The rest of set-up runs on it, npm too (its `#!/usr/bin/env node`): npm ci then checks engines
+  # against the Node the project will run on.
+  export PATH="$(dirname "$local_node"):$PATH"
 }
 
 runtime_link() {
@@ -96,7 +99,6 @@ runtime_link() {
     mkdir -p "$(dirname "$node_link")"
     # Relative, so the checkout can move.
     ln -sfn "../../${local_node#"$root/"}" "$node_link"
-    export PATH="$(dirname "$local_node"):$PATH"
   elif [ -L "$node_link" ]; then
     # A link of ours from an earlier run, with a supported Node now on PATH.
     case "$(readlink "$node_link")" in ../../.cache/runtime/*) rm -f "$node_link" ;; esac
