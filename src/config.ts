@@ -76,6 +76,7 @@ const envSchema = z.object({
   FFPROBE_PATH: withDefault(z.string(), 'ffprobe'),
 
   RESULT_PAGES: withDefault(int(1, 10), 5),
+  VOICE_IDLE_SECONDS: withDefault(int(1, 24 * 3600), 120),
 
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
@@ -125,9 +126,11 @@ export interface Config {
    * previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first).
    * tools: the ffmpeg and ffprobe every decode, preview clip and demo encode runs.
    */
-  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number; tools: Required<FfmpegTools> };
+  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number; tools: Required<Pick<FfmpegTools, 'ffmpegPath' | 'ffprobePath'>> };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
   bot: { pages: number };
+  /** Voice playback: how long the bot stays in a voice channel with nothing playing, or with nobody but bots. */
+  voice: { idleMs: number };
   logLevel: Env['LOG_LEVEL'];
   /** `auto`: pretty in a terminal outside production, JSON lines otherwise. */
   logFormat: Env['LOG_FORMAT'];
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       tools: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     },
     bot: { pages: e.RESULT_PAGES },
+    voice: { idleMs: e.VOICE_IDLE_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     nodeEnv: e.NODE_ENV,

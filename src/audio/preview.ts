@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { forbidsDerivatives, type Track } from '../catalog/track.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -224,6 +224,7 @@ async function encodeClip(
     const res = await runTool(ffmpegBinary(opts), args, {
       file: sourceFile,
       timeoutMs: opts.timeoutMs ?? 120_000,
+      launcher: opts.launcher,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     if (res.code !== 0) {
@@ -247,6 +248,31 @@ async function encodeClip(
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * A clip of `trackId` already in the cache, whatever source and settings made it (the newest when
+ * there are several): what voice playback falls back to when the track's own file is gone. Only
+ * clips whose `.json` names this track and agrees with the clip count.
+ */
+export async function findCachedClip(trackId: string, cacheDir: string): Promise<string | undefined> {
+  const prefix = `${safeName(trackId)}-`;
+  let names: string[];
+  try {
+    names = await readdir(cacheDir);
+  } catch {
+    return undefined;
+  }
+  const clips: { file: string; mtimeMs: number }[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{16}(-max\d+)?\.mp3$/.test(name.slice(prefix.length))) continue;
+    const file = path.join(cacheDir, name);
+    const meta = await readCached(file, Number.POSITIVE_INFINITY);
+    if (meta?.trackId !== trackId) continue;
+    const st = await stat(file).catch(() => undefined);
+    if (st) clips.push({ file, mtimeMs: st.mtimeMs });
+  }
+  return clips.sort((a, b) => b.mtimeMs - a.mtimeMs)[0]?.file;
 }
 
 /** A cached clip if both files are there, agree, and it fits the limit. */

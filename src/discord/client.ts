@@ -3,10 +3,16 @@ import type { Config } from '../config.ts';
 import { shardClientOptions } from './shards.ts';
 
 /**
- * Gateway intents: guilds (slash commands need no more) and message reactions in servers and
- * DMs for reaction paging. No privileged intents.
+ * Gateway intents: guilds (slash commands need no more), message reactions in servers and DMs for
+ * reaction paging, and voice states (who is in which voice channel; a voice connection needs them).
+ * No privileged intents.
  */
-export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions];
+export const BOT_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.DirectMessageReactions,
+  GatewayIntentBits.GuildVoiceStates,
+];
 
 /** Reactions arrive on messages the bot may not have cached (e.g. after a restart): accept partials. */
 export const BOT_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User];

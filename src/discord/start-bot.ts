@@ -8,6 +8,7 @@ import { createClient } from './client.ts';
 import { attachHandlers } from './interaction-router.ts';
 import { botComponents } from './components.ts';
 import { shardLoginProblem } from './shards.ts';
+import { attachVoiceEvents } from './voice/voice-players.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -18,7 +19,8 @@ export interface RunningBot {
   readyMs: number;
   /**
    * Lets the commands in flight finish (new ones are told the bot is shutting down; at most
-   * SHUTDOWN_DRAIN_MS), destroys the client, then closes the recommender and the cache. Idempotent.
+   * SHUTDOWN_DRAIN_MS), leaves voice channels, destroys the client, then closes the recommender and
+   * the cache. Idempotent.
    */
   stop(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
   const inFlight = attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)), botComponents());
+  attachVoiceEvents(client, ctx.voice);
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.discord.token);
@@ -84,6 +87,9 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
         if (inFlight.size > 0) logger.info({ running: inFlight.size }, 'waiting for the commands in flight');
         const left = await inFlight.drain(SHUTDOWN_DRAIN_MS);
         if (left > 0) logger.warn({ running: left, waitedMs: SHUTDOWN_DRAIN_MS }, 'stopping with commands still running');
+        // Leaving is a gateway message: before the client closes its connection (and after the
+        // commands in flight, one of which may have just started playing).
+        await ctx.voice.closeAll();
         await client.destroy();
         await closeBotContext(ctx);
         logger.info('bot stopped');

@@ -101,9 +101,10 @@ describe('start-up and deployment', () => {
     const readyAt = Number(t.logs.find('recommender ready')[0]!.time);
     expect(emu.requests[0]).toMatchObject({ path: '/gateway/bot' });
     expect(emu.requests[0]!.at).toBeGreaterThanOrEqual(readyAt);
-    expect(emu.gateway.identifies[0]?.intents).toBe((1 << 0) | (1 << 10) | (1 << 13));
+    // Guilds, GuildVoiceStates, GuildMessageReactions, DirectMessageReactions.
+    expect(emu.gateway.identifies[0]?.intents).toBe((1 << 0) | (1 << 7) | (1 << 10) | (1 << 13));
     const byName = Object.fromEntries(emu.commands.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['recommend', 'reload', 'similar']);
+    expect(Object.keys(byName).sort()).toEqual(['recommend', 'reload', 'similar', 'voice']);
     expect(byName.recommend?.guild_id).toBe(emu.guild.id);
     expect(byName.reload?.default_member_permissions).toBe('8');
     expect(byName.recommend?.options?.map((o) => o.name)).toEqual(['prompt', 'count', 'mood', 'genre', 'instrument', 'max_duration']);
@@ -144,9 +145,9 @@ describe('/recommend', () => {
     expect(reply.attachments).toHaveLength(1);
     expect(reply.attachments[0]!.filename).toBe('Test Artist - Sine Garden.mp3');
     expect(reply.attachments[0]!.bytes.equals(await readFile((expected as { file: string }).file))).toBe(true);
-    // Page buttons then Save, and the bot's own ◀️ ▶️.
+    // Page buttons, Save and Play in voice, and the bot's own ◀️ ▶️.
     const buttons = buttonsOf(reply);
-    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false], ['rec:save', false]]);
+    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['rec:page:prev', true], ['rec:page:at', true], ['rec:page:next', false], ['rec:save', false], ['voice:play', false]]);
     await emu.waitFor(() => emu.reactionsOn(reply.id)['▶️']?.includes(emu.botUser.id), { what: 'the bot\'s ▶️' });
     expect(emu.reactionsOn(reply.id)['◀️']).toEqual([emu.botUser.id]);
     expect(reply.data.mentions).toEqual([]);

@@ -1,8 +1,8 @@
 /**
  * The real entry points as processes: `tsx src/main/bot.ts` without a token (instructions, exit 0; in a
  * terminal, the console stand-in), with a token against the emulator (ready, answers, clean exit
- * on SIGTERM after answering the commands in flight, no token in its output), with a refused token or bad settings (clear exit), and
- * `tsx src/main/deploy-commands.ts`.
+ * on SIGTERM after answering the commands in flight, no token in its output), with a refused token
+ * or bad settings (clear exit), and `tsx src/main/deploy-commands.ts`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -122,7 +122,7 @@ describe('npm start with a token', () => {
     // Register with the deploy script, as a person would.
     const deploy = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId, DISCORD_GUILD_ID: emu.guild.id });
     expect(await deploy.exit).toBe(0);
-    expect(deploy.stdout()).toBe(`Deployed /recommend, /similar, /reload in server ${emu.guild.id}.\n`);
+    expect(deploy.stdout()).toBe(`Deployed /recommend, /similar, /voice, /reload in server ${emu.guild.id}.\n`);
 
     const sent = Date.now();
     const ix = await emu.sendCommand({ name: 'recommend', options: { prompt: 'calm piano for a rainy evening' } });
@@ -209,8 +209,8 @@ describe('npm run deploy-commands', () => {
   it('registers globally without DISCORD_GUILD_ID, honouring DISCORD_API_URL', async () => {
     const run = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId });
     expect(await run.exit).toBe(0);
-    expect(run.stdout()).toMatch(/^Deployed \/recommend, \/similar, \/reload globally/);
-    expect(emu.commands.filter((c) => c.guild_id === undefined).map((c) => c.name).sort()).toEqual(['recommend', 'reload', 'similar']);
+    expect(run.stdout()).toMatch(/^Deployed \/recommend, \/similar, \/voice, \/reload globally/);
+    expect(emu.commands.filter((c) => c.guild_id === undefined).map((c) => c.name).sort()).toEqual(['recommend', 'reload', 'similar', 'voice']);
   });
 
   it('explains a refused token (exit 2)', async () => {

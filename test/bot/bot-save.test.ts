@@ -112,7 +112,7 @@ describe('Save', () => {
   it('sends the requester a private .m3u8 and .csv with every cached entry of every page', async () => {
     results = await recommend({ prompt: PROMPT, count: COUNT });
     expect(embedOf(results).footer?.text).toMatch(/^Page 1\/5 /);
-    expect(buttonIds(results)).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save'], ['rec:more']]);
+    expect(buttonIds(results)).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save', 'voice:play'], ['rec:more']]);
     const state = await pageState(results.id);
     expect(state.view.entries).toHaveLength(COUNT * 5);
 
@@ -152,7 +152,7 @@ describe('Save', () => {
     // Only the first track is under 1:40.
     const single = await recommend({ prompt: PROMPT, count: COUNT, max_duration: '1:40' });
     expect(embedOf(single).footer?.text).toMatch(/^Page 1\/1 /);
-    expect(buttonIds(single)).toEqual([['rec:save'], ['rec:more']]);
+    expect(buttonIds(single)).toEqual([['rec:save', 'voice:play'], ['rec:more']]);
     expect(session.emu.reactionsOn(single.id)).toEqual({});
     const { press, reply } = await pressSave(single.id, session.emu.users.bob);
     const files = savedFiles(press, reply);
@@ -176,7 +176,7 @@ describe('Save', () => {
     expect(late.original()!.ephemeral).toBe(true);
     expect(late.original()!.data.content).toBe('⚠️ These results have expired. Run /recommend again for a fresh list.');
     expect(late.original()!.attachments).toEqual([]);
-    expect(buttonIds(session.emu.message(doomed.id)!)).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save'], ['rec:more']]);
+    expect(buttonIds(session.emu.message(doomed.id)!)).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save', 'voice:play'], ['rec:more']]);
     expect(bot.logs.find('failed (ref')).toEqual([]);
   });
 });

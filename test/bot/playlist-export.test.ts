@@ -190,10 +190,10 @@ describe('the Save reply and button', () => {
     expect(creditMarkdown({ rank: 9, trackId: 't', label: '"t"', link: 'https://x.example/a b' })).toBe('9. "t" — licence unknown');
   });
 
-  it('is in the results row: ◀️ i/n ▶️ 💾 with several pages, 💾 alone with one, none without results', () => {
+  it('is in the results row: ◀️ i/n ▶️ 💾 ▶ with several pages, 💾 ▶ with one, none without results', () => {
     const ids = (v: ResultView) => pageComponents(v, 0).map((row) => row.components.map((b) => ('custom_id' in b ? b.custom_id : '')));
-    expect(ids(view(Array.from({ length: 7 }, (_, i) => entry(i))))).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save']]);
-    expect(ids(view([entry(0)]))).toEqual([['rec:save']]);
+    expect(ids(view(Array.from({ length: 7 }, (_, i) => entry(i))))).toEqual([['rec:page:prev', 'rec:page:at', 'rec:page:next', 'rec:save', 'voice:play']]);
+    expect(ids(view([entry(0)]))).toEqual([['rec:save', 'voice:play']]);
     expect(pageComponents(view([entry(0)]), 0)[0]!.components[0]).toMatchObject({ label: 'Save', emoji: { name: '💾' }, disabled: false });
     expect(ids(view([]))).toEqual([]);
   });

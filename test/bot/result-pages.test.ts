@@ -265,17 +265,18 @@ describe('pages, turns and buttons', () => {
     expect(turnOfButton('rec:page:at')).toBeNull();
   });
 
-  it('shows ◀️ i/n ▶️ with the ends disabled, then Save; one page has only Save', () => {
+  it('shows ◀️ i/n ▶️ with the ends disabled, then Save and Play in voice; one page has only those two', () => {
     const [row] = pageComponents(state(0).view, 0);
     expect(row!.components.map((b) => ('custom_id' in b ? [b.custom_id, b.disabled] : null))).toEqual([
       ['rec:page:prev', true],
       ['rec:page:at', true],
       ['rec:page:next', false],
       ['rec:save', false],
+      ['voice:play', false],
     ]);
     expect(pageComponents(state(2).view, 2)[0]!.components[2]).toMatchObject({ disabled: true });
-    // A single page has no page buttons, but still Save (playlist export).
-    expect(pageComponents(state(0, 5).view, 0).map((r) => r.components.map((b) => ('custom_id' in b ? b.custom_id : null)))).toEqual([['rec:save']]);
+    // A single page has no page buttons, but still Save (playlist export) and Play in voice.
+    expect(pageComponents(state(0, 5).view, 0).map((r) => r.components.map((b) => ('custom_id' in b ? b.custom_id : null)))).toEqual([['rec:save', 'voice:play']]);
     expect(messageProblems(pageMessage(state(1)) as unknown as Record<string, unknown>)).toEqual([]);
   });
 

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GatewayDispatchEvents,
+  GatewayIntentBits,
+  OverwriteType,
   PermissionFlagsBits,
   type APIApplicationCommand,
   type APIInteractionGuildMember,
   type APIUser,
+  type APIVoiceState,
   type GatewayReadyDispatchData,
 } from 'discord.js';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -30,7 +33,9 @@ import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
 import { interactionRoutes } from './routes-interactions.ts';
 import { EmulatorState, type InteractionKind, type InteractionRecord, type RecordedCallback, type RecordedRequest } from './state.ts';
-import { findGuild, findMember, permissionsOf, type EmulatedGuild, type TeamMemberSpec } from './world.ts';
+import { findChannel, findGuild, findMember, permissionsOf, type EmulatedGuild, type TeamMemberSpec } from './world.ts';
+import { VoiceServerEmulator } from './voice/voice-server.ts';
+import { VoiceStates } from './voice/voice-states.ts';
 
 export interface EmulatorOptions {
   /** HELLO's heartbeat interval (Discord: ~41 s; use ~100–500 ms in tests). */
@@ -55,6 +60,13 @@ export interface EmulatorOptions {
   shards?: number;
   /** `session_start_limit.max_concurrency` (default 1, as for most bots: discord.js then identifies one shard per 5 s). */
   maxConcurrency?: number;
+  /**
+   * Start the voice server (TLS WebSocket + UDP, `emu.voice`) so @discordjs/voice can join and play.
+   * Without it, op 4 Voice State Update is recorded and refused.
+   */
+  voice?: boolean;
+  /** The voice server's op 8 Hello heartbeat interval (Discord: 13 750 ms). */
+  voiceHeartbeatIntervalMs?: number;
 }
 
 export interface WaitOptions {
@@ -134,8 +146,20 @@ export class DiscordEmulator {
   readonly recommendedShards: number;
   readonly #state: EmulatorState;
   readonly #server: Server;
+  readonly #voice: VoiceServerEmulator | undefined;
+  readonly #voiceStates: VoiceStates;
 
-  private constructor(token: string, port: number, server: Server, state: EmulatorState, gateway: Gateway, shards: number) {
+  private constructor(
+    token: string,
+    port: number,
+    server: Server,
+    state: EmulatorState,
+    gateway: Gateway,
+    shards: number,
+    voice: { server: VoiceServerEmulator | undefined; states: VoiceStates },
+  ) {
+    this.#voice = voice.server;
+    this.#voiceStates = voice.states;
     this.token = token;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api`;
@@ -174,6 +198,10 @@ export class DiscordEmulator {
     });
     const { world } = state;
     const shards = options.shards ?? 1;
+    const voiceServer = options.voice
+      ? await VoiceServerEmulator.start({ ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}) })
+      : undefined;
+    const voiceStates = new VoiceStates(world, () => state.dispatch, () => voiceServer);
     const gateway = new Gateway({
       token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
@@ -191,6 +219,8 @@ export class DiscordEmulator {
         shard,
         application: { id: world.application.id, flags: world.application.flags, flags_new: String(world.application.flags) },
       }),
+      voiceStateUpdate: (request) => voiceStates.botRequest(request),
+      sessionEnded: (sessionId) => voiceStates.sessionEnded(sessionId),
     });
     state.dispatch = (event, data, intent, guildId) => void gateway.dispatch(event, data, intent, guildId);
     server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
@@ -200,7 +230,7 @@ export class DiscordEmulator {
       ...interactionRoutes(state),
       ...channelRoutes(state),
     ];
-    return new DiscordEmulator(token, port, server, state, gateway, shards);
+    return new DiscordEmulator(token, port, server, state, gateway, shards, { server: voiceServer, states: voiceStates });
   }
 
   // ---- the world ------------------------------------------------------------------------------
@@ -240,6 +270,71 @@ export class DiscordEmulator {
   }
   get roles() {
     return this.#state.world.roles;
+  }
+  /** The first server's first voice channel (each server has two: `guilds[i].voiceChannels`). */
+  get voiceChannel() {
+    return this.#state.world.guilds[0]!.voiceChannels[0]!;
+  }
+
+  // ---- voice ----------------------------------------------------------------------------------
+
+  /** The voice server (start the emulator with `voice: true`): sessions, received frames, drops. See voice/voice-server.ts. */
+  get voice(): VoiceServerEmulator {
+    if (!this.#voice) throw new Error('the voice server is off: start the emulator with DiscordEmulator.start({ voice: true })');
+    return this.#voice;
+  }
+
+  /** A server's voice states (the first server by default), bot included, as the gateway describes them. */
+  voiceStates(guildId: string = this.guild.id): APIVoiceState[] {
+    return this.#voiceStates.list(this.#guild(guildId).guild.id);
+  }
+
+  /** The voice channel the bot is in on a server (the first by default), or null. */
+  botVoiceChannel(guildId: string = this.guild.id): string | null {
+    return this.#voiceStates.channelOf(this.#guild(guildId).guild.id, this.botUser.id);
+  }
+
+  /**
+   * A person joins (or moves to) a voice channel: stored (GUILD_CREATE carries it from then on) and
+   * VOICE_STATE_UPDATE dispatched to sessions with the GuildVoiceStates intent. `guild`, if given, must be the channel's.
+   */
+  async joinVoice(input: { user: APIUser; channelId: string; guild?: string }): Promise<void> {
+    const found = findChannel(this.#state.world, input.channelId);
+    if (!found) throw new Error(`no channel ${input.channelId} in the emulator`);
+    if (input.guild !== undefined && input.guild !== found.where.guild.id) throw new Error(`channel ${input.channelId} is not in guild ${input.guild}`);
+    this.#voiceStates.join(input.user.id, input.channelId);
+  }
+
+  /** A person leaves voice on a server (the first by default): VOICE_STATE_UPDATE with channel null. */
+  async leaveVoice(input: { user: APIUser; guild?: string }): Promise<void> {
+    this.#voiceStates.leave(input.user.id, this.#guild(input.guild).guild.id);
+  }
+
+  /**
+   * Sets a channel's permission overwrite for the bot's member (`target: 'bot'`, default), the bot's
+   * role (`'botRole'`) or @everyone (`'everyone'`), replacing that target's earlier overwrite, and
+   * dispatches CHANNEL_UPDATE so discord.js's `channel.permissionsFor(guild.members.me)` sees it.
+   * Bits as a bigint or as PermissionFlagsBits names (`['Connect']`).
+   */
+  setChannelPermissions(input: {
+    channelId: string;
+    deny?: bigint | readonly (keyof typeof PermissionFlagsBits)[];
+    allow?: bigint | readonly (keyof typeof PermissionFlagsBits)[];
+    target?: 'bot' | 'botRole' | 'everyone';
+  }): void {
+    const found = findChannel(this.#state.world, input.channelId);
+    if (!found) throw new Error(`no channel ${input.channelId} in the emulator`);
+    const { where, channel } = found;
+    const target = input.target ?? 'bot';
+    const id = target === 'bot' ? this.botUser.id : target === 'botRole' ? where.roles.bot.id : where.guild.id;
+    const type = target === 'bot' ? OverwriteType.Member : OverwriteType.Role;
+    const bits = (v: bigint | readonly (keyof typeof PermissionFlagsBits)[] | undefined) =>
+      typeof v === 'bigint' ? v : (v ?? []).reduce((all, name) => all | PermissionFlagsBits[name], 0n);
+    const overwrites = (channel.permission_overwrites ?? []).filter((o) => o.id !== id);
+    overwrites.push({ id, type, allow: bits(input.allow).toString(), deny: bits(input.deny).toString() });
+    channel.permission_overwrites = overwrites;
+    // The guild's channel list holds the same objects, so GUILD_CREATE and REST see the change too.
+    this.#state.dispatch(GatewayDispatchEvents.ChannelUpdate, structuredClone(channel), GatewayIntentBits.Guilds, where.guild.id);
   }
 
   // ---- what the client did --------------------------------------------------------------------
@@ -458,6 +553,7 @@ export class DiscordEmulator {
   }
 
   async close(): Promise<void> {
+    await this.#voice?.close();
     await this.gateway.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -28,6 +28,21 @@ export interface ResumeRecord {
   replayed: number;
 }
 
+/** An op 4 Voice State Update the client sent, and what the emulator made of it. */
+export interface VoiceStateRequest {
+  at: number;
+  sessionId: string;
+  shard: Shard;
+  guildId: string;
+  /** null: leave voice. */
+  channelId: string | null;
+  selfMute: boolean;
+  selfDeaf: boolean;
+  /** `joined` (a channel, also the same one again), `moved` (from another channel), `left`, or `refused` (see `reason`). */
+  outcome: 'joined' | 'moved' | 'left' | 'refused';
+  reason?: string;
+}
+
 export interface ConnectionRecord {
   openedAt: number;
   /** The URL the client connected to, query included (`?v=10&encoding=json`). */
@@ -50,6 +65,10 @@ export interface GatewayOptions {
   guildCreate(guildId: string): unknown;
   members(guildId: string): APIGuildMember[];
   baseWsUrl(): string;
+  /** A session ended for good (closed with 1000/1001, or invalidated): Discord then takes the bot out of voice. */
+  sessionEnded?(sessionId: string): void;
+  /** Op 4 from a session: act on it (voice state, voice server) and say what came of it. */
+  voiceStateUpdate?(request: Omit<VoiceStateRequest, 'outcome' | 'reason'>): Pick<VoiceStateRequest, 'outcome' | 'reason'>;
 }
 
 /** `[shard_id, num_shards]`, as IDENTIFY carries it. */
@@ -101,6 +120,8 @@ export class Gateway {
   readonly resumes: ResumeRecord[] = [];
   /** Times (ms since epoch) of every heartbeat (op 1) received. */
   readonly heartbeats: number[] = [];
+  /** Every op 4 Voice State Update, in order, with its outcome. */
+  readonly voiceStateRequests: VoiceStateRequest[] = [];
   /** Whether heartbeats get an ACK (op 11); turn off to make the client see a zombie connection. */
   ackHeartbeats = true;
   readonly #wss = new WebSocketServer({ noServer: true });
@@ -162,7 +183,7 @@ export class Gateway {
    */
   drop(options: { code?: number; terminate?: boolean; invalidateSession?: boolean } = {}): void {
     for (const session of this.#sessions.values()) {
-      if (options.invalidateSession) session.invalid = true;
+      if (options.invalidateSession) this.#end(session);
       const socket = session.socket;
       if (!socket) continue;
       if (options.terminate) socket.terminate();
@@ -204,7 +225,7 @@ export class Gateway {
       if (session?.socket !== socket) return;
       session.socket = null;
       // A client that closes with 1000/1001 ends its session; any other code keeps it resumable.
-      if (code === 1000 || code === 1001) session.invalid = true;
+      if (code === 1000 || code === 1001) this.#end(session);
     });
     socket.on('error', () => {});
     if (query.get('v') !== '10') {
@@ -242,6 +263,10 @@ export class Gateway {
           return;
         case GatewayOpcodes.PresenceUpdate:
           if (!session) socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          return;
+        case GatewayOpcodes.VoiceStateUpdate:
+          if (!session) return void socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          this.#voiceStateUpdate(session, d);
           return;
         case GatewayOpcodes.RequestGuildMembers:
           if (!session) return void socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
@@ -309,6 +334,29 @@ export class Gateway {
     for (const e of missed) this.#send(socket, e);
     this.#dispatchTo(session, GatewayDispatchEvents.Resumed, {});
     return session;
+  }
+
+  #end(session: Session): void {
+    if (session.invalid) return;
+    session.invalid = true;
+    this.options.sessionEnded?.(session.id);
+  }
+
+  #voiceStateUpdate(session: Session, d: Record<string, unknown>): void {
+    const request = {
+      at: Date.now(),
+      sessionId: session.id,
+      shard: [...session.shard] as Shard,
+      guildId: String(d.guild_id),
+      channelId: typeof d.channel_id === 'string' ? d.channel_id : null,
+      selfMute: d.self_mute === true,
+      selfDeaf: d.self_deaf === true,
+    };
+    // Discord acts on a server's voice state only on the shard that owns the server.
+    const result: Pick<VoiceStateRequest, 'outcome' | 'reason'> = !owns(session, request.guildId)
+      ? { outcome: 'refused', reason: `guild ${request.guildId} is not on shard ${session.shard[0]}` }
+      : (this.options.voiceStateUpdate?.(request) ?? { outcome: 'refused', reason: 'voice is not emulated (start the emulator with voice: true)' });
+    this.voiceStateRequests.push({ ...request, ...result });
   }
 
   #membersChunk(session: Session, d: Record<string, unknown>): void {

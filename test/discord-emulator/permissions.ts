@@ -14,9 +14,9 @@ export const EVERYONE_PERMISSIONS: bigint =
   PermissionFlagsBits.UseExternalEmojis |
   PermissionFlagsBits.UseApplicationCommands;
 
-/** What the bot is invited with by default: enough to answer, react and clean up reactions. */
+/** What the bot is invited with by default: enough to answer, react, clean up reactions, and play in voice. */
 export const DEFAULT_BOT_PERMISSIONS: bigint =
-  EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageMessages;
+  EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageMessages | PermissionFlagsBits.Connect | PermissionFlagsBits.Speak;
 
 export interface RoleLike {
   id: string;
@@ -25,7 +25,7 @@ export interface RoleLike {
 
 /**
  * Guild-level permissions of a member: @everyone plus their roles, everything for the owner or an
- * administrator. Channel overwrites are not modelled (the emulated channel has none).
+ * administrator. `channelPermissions` applies a channel's overwrites on top.
  */
 export function memberPermissions(
   memberRoleIds: readonly string[],
@@ -43,4 +43,39 @@ export function memberPermissions(
 
 export function hasPermission(total: bigint, bit: bigint): boolean {
   return (total & bit) === bit;
+}
+
+/** A channel permission overwrite as the API gives it: type 0 = role, 1 = member. */
+export interface OverwriteLike {
+  id: string;
+  type: number;
+  allow: string;
+  deny: string;
+}
+
+/**
+ * A member's permissions in one channel, in Discord's order: guild permissions, then the @everyone
+ * overwrite, then the member's roles' overwrites together (deny, then allow), then the member's own.
+ * Administrators and the owner are not affected by overwrites; without View Channel nothing else applies.
+ */
+export function channelPermissions(
+  guildPermissions: bigint,
+  overwrites: readonly OverwriteLike[],
+  memberId: string,
+  memberRoleIds: readonly string[],
+  guildId: string,
+): bigint {
+  if (hasPermission(guildPermissions, PermissionFlagsBits.Administrator)) return ALL_PERMISSIONS;
+  let total = guildPermissions;
+  const apply = (o: { allow: bigint; deny: bigint } | undefined) => {
+    if (o) total = (total & ~o.deny) | o.allow;
+  };
+  const bits = (o: OverwriteLike) => ({ allow: BigInt(o.allow), deny: BigInt(o.deny) });
+  const everyone = overwrites.find((o) => o.type === 0 && o.id === guildId);
+  apply(everyone && bits(everyone));
+  const roles = overwrites.filter((o) => o.type === 0 && o.id !== guildId && memberRoleIds.includes(o.id)).map(bits);
+  apply(roles.reduce((acc, o) => ({ allow: acc.allow | o.allow, deny: acc.deny | o.deny }), { allow: 0n, deny: 0n }));
+  const own = overwrites.find((o) => o.type === 1 && o.id === memberId);
+  apply(own && bits(own));
+  return hasPermission(total, PermissionFlagsBits.ViewChannel) ? total : 0n;
 }

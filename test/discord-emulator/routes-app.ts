@@ -2,7 +2,7 @@ import { RESTJSONErrorCodes } from 'discord.js';
 import type { Route } from './http.ts';
 import { commandListProblems, commandProblems } from './limits.ts';
 import { ApiError, type EmulatorState } from './state.ts';
-import { applicationOwner, findGuild, findMember, findUser, type EmulatedGuild } from './world.ts';
+import { applicationOwner, findChannel, findGuild, findMember, findUser, type EmulatedGuild } from './world.ts';
 
 type Json = Record<string, unknown>;
 
@@ -157,7 +157,11 @@ export function appRoutes(state: EmulatorState, gateway: GatewayInfo): Route[] {
       method: 'GET',
       path: '/channels/:channel',
       auth: true,
-      handle: ({ params }) => ({ status: 200, body: state.requireChannel(params.channel ?? '').channel }),
+      handle: ({ params }) => {
+        const found = findChannel(world, params.channel ?? '');
+        if (!found) throw new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+        return { status: 200, body: found.channel };
+      },
     },
   ];
 }

@@ -27,7 +27,7 @@ import {
 } from './messages.ts';
 import { hasPermission } from './permissions.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
-import { createWorld, findMember, findUser, guildOfChannel, permissionsOf, type EmulatedGuild, type TeamMemberSpec, type World, type WorldSize } from './world.ts';
+import { channelPermissionsOf, createWorld, findMember, findUser, guildOfChannel, permissionsOf, type EmulatedGuild, type TeamMemberSpec, type World, type WorldSize } from './world.ts';
 
 type Json = Record<string, unknown>;
 
@@ -153,10 +153,13 @@ export class EmulatorState {
     return permissionsOf(this.world, this.botId, guildId);
   }
 
-  /** Refuses (403) unless the bot holds `bit` in the server of `channelId` (the first server by default). */
+  /**
+   * Refuses (403) unless the bot holds `bit` in `channelId` (its server's permissions with the channel's
+   * overwrites), or in the first server when no channel is named.
+   */
   requireBotPermission(bit: bigint, channelId?: string): void {
-    const guildId = channelId === undefined ? this.world.guild.id : this.requireChannel(channelId).guild.id;
-    if (!hasPermission(this.botPermissions(guildId), bit)) throw new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions');
+    const held = channelId === undefined ? this.botPermissions() : (this.requireChannel(channelId), channelPermissionsOf(this.world, this.botId, channelId));
+    if (!hasPermission(held, bit)) throw new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions');
   }
 
   // ---- commands -------------------------------------------------------------------------------

@@ -10,17 +10,19 @@ import {
   PermissionFlagsBits,
   TeamMemberMembershipState,
   TeamMemberRole,
+  VideoQualityMode,
   type APIGuildMember,
   type APITeam,
   type GuildMemberFlags,
   type GuildSystemChannelFlags,
   type RoleFlags,
+  type APIGuildVoiceChannel,
   type APIRole,
   type APITextChannel,
   type APIUser,
   type GatewayGuildCreateDispatchData,
 } from 'discord.js';
-import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, memberPermissions } from './permissions.ts';
+import { channelPermissions, DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, memberPermissions } from './permissions.ts';
 import type { SnowflakeGenerator } from './snowflake.ts';
 
 /**
@@ -41,10 +43,12 @@ export interface TeamMemberSpec {
   accepted: boolean;
 }
 
-/** One server of the world: the guild (as GUILD_CREATE gives it), its text channel and its roles. */
+/** One server of the world: the guild (as GUILD_CREATE gives it), its text channel, its two voice channels and its roles. */
 export interface EmulatedGuild {
   guild: GatewayGuildCreateDispatchData;
   channel: APITextChannel;
+  /** Two voice channels (type 2), so "the bot is already in another channel" can be played out. */
+  voiceChannels: APIGuildVoiceChannel[];
   roles: { everyone: APIRole; admin: APIRole; bot: APIRole };
 }
 
@@ -148,6 +152,24 @@ function createGuild(
     last_message_id: null,
     rate_limit_per_user: 0,
   };
+  const voiceChannels = ['Listening Room', 'Back Room'].map(
+    (name, k): APIGuildVoiceChannel => ({
+      id: ids.next(),
+      type: ChannelType.GuildVoice,
+      guild_id: guildId,
+      name,
+      position: k,
+      permission_overwrites: [],
+      nsfw: false,
+      parent_id: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      bitrate: 64_000,
+      user_limit: 0,
+      rtc_region: null,
+      video_quality_mode: VideoQualityMode.Auto,
+    }),
+  );
   const members = [
     member(people.bot, [roles.bot.id], joinedAt),
     ...people.plain.map((u) => member(u, [], joinedAt)),
@@ -192,14 +214,14 @@ function createGuild(
     member_count: members.length,
     voice_states: [],
     members,
-    channels: [channel],
+    channels: [channel, ...voiceChannels],
     threads: [],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],
   };
-  return { guild, channel, roles };
+  return { guild, channel, voiceChannels, roles };
 }
 
 /**
@@ -253,6 +275,16 @@ export function guildOfChannel(world: World, channelId: string): EmulatedGuild |
   return world.guilds.find((g) => g.channel.id === channelId);
 }
 
+/** Any channel of the world (text or voice) with its server. */
+export function findChannel(world: World, channelId: string): { where: EmulatedGuild; channel: APITextChannel | APIGuildVoiceChannel } | undefined {
+  for (const where of world.guilds) {
+    if (where.channel.id === channelId) return { where, channel: where.channel };
+    const voice = where.voiceChannels.find((c) => c.id === channelId);
+    if (voice) return { where, channel: voice };
+  }
+  return undefined;
+}
+
 export function findMember(world: World, userId: string, guildId: string = world.guild.id): APIGuildMember | undefined {
   return findGuild(world, guildId)?.guild.members.find((m) => m.user.id === userId);
 }
@@ -263,6 +295,16 @@ export function permissionsOf(world: World, userId: string, guildId: string = wo
   const m = findMember(world, userId, guildId);
   if (!g || !m) return 0n;
   return memberPermissions(m.roles, g.roles, g.id, g.owner_id === userId);
+}
+
+/** A member's permissions in one channel: guild permissions with the channel's overwrites applied (0 for strangers and unknown channels). */
+export function channelPermissionsOf(world: World, userId: string, channelId: string): bigint {
+  const found = findChannel(world, channelId);
+  if (!found) return 0n;
+  const guildId = found.where.guild.id;
+  const m = findMember(world, userId, guildId);
+  if (!m) return 0n;
+  return channelPermissions(permissionsOf(world, userId, guildId), found.channel.permission_overwrites ?? [], userId, m.roles, guildId);
 }
 
 export function findUser(world: World, userId: string): APIUser | undefined {

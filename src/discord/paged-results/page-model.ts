@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIStringSelectComponent } from 'discord.js';
 import { moreLikeThisRow } from './more-like-this-menu.ts';
+import { playInVoiceButton } from '../voice/voice-buttons.ts';
 import { renderPageEmbed } from '../result-embed.ts';
 import { clampPage, pageCount, type ResultView } from '../../app/result-view.ts';
 
@@ -50,9 +51,10 @@ export function turnOfButton(customId: string): Turn | null {
 export const SAVE_BUTTON_ID = 'rec:save';
 
 /**
- * The results message's rows: one button row, ◀️ i/n ▶️ (ends disabled) then 💾 Save with several
- * pages, just Save with one, nothing when no track matched. An array of rows, so further rows
- * (e.g. a select menu) add to it. Pure.
+ * The results message's rows: one button row, ◀️ i/n ▶️ (ends disabled) then 💾 Save and ▶ Play
+ * in voice with several pages, just Save and Play with one, nothing when no track matched (five
+ * buttons at most: Discord's limit for a row). An array of rows, so further rows (e.g. a select
+ * menu) add to it. Pure.
  */
 export function pageComponents(view: ResultView, page: number): APIActionRowComponent<APIButtonComponent>[] {
   if (!view.entries.length) return [];
@@ -74,7 +76,7 @@ export function pageComponents(view: ResultView, page: number): APIActionRowComp
           button(PAGE_BUTTONS.next, undefined, PAGE_EMOJI.next, p === pages - 1),
         ]
       : [];
-  return [{ type: ComponentType.ActionRow, components: [...paging, button(SAVE_BUTTON_ID, 'Save', '💾', false)] }];
+  return [{ type: ComponentType.ActionRow, components: [...paging, button(SAVE_BUTTON_ID, 'Save', '💾', false), playInVoiceButton()] }];
 }
 
 /** What a results message shows for its state: the page's embed, the page buttons and the "More like this" menu. Pure. */
