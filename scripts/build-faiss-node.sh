@@ -6,6 +6,8 @@
 #   - faiss::idx_t is Index::idx_t there (force-included header);
 #   - IDSelectorArray has no aggregate init there (brace init → constructor call).
 # RTTI stays on (node-gyp turns it off): faiss's write_index dynamic_casts the index objects.
+# Headers: those of the Node that runs it (set-up's project-local Node ships them, as do Debian's
+# and nodejs.org's builds), so no header download is needed. N-API: the binary loads on 22 and 24.
 # Output: node_modules/faiss-node/build/Release/faiss-node.node, where `bindings` looks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +23,12 @@ cat > "$work/src/faiss137_shim.h" <<'H'
 #include <faiss/Index.h>
 namespace faiss { using idx_t = Index::idx_t; }
 H
+nodedir=$(node -p "require('path').resolve(process.execPath, '../..')")
+if [ ! -f "$nodedir/include/node/node_api.h" ]; then
+  echo "Node $(node --version) at $(node -p process.execPath) has no headers beside it ($nodedir/include/node)." >&2
+  echo "Use a Node that has them: CRATEDIGGER_NODE=24 npm run setup (a project-local Node 24 from the npm registry)." >&2
+  exit 1
+fi
 addon=$(cd "$root" && node -p "require('node-addon-api').include_dir")
 cat > "$work/binding.gyp" <<G
 {
@@ -39,7 +47,7 @@ G
 gyp="$root/node_modules/.bin/node-gyp"
 [ -x "$gyp" ] || gyp=$(command -v node-gyp || true)
 [ -n "$gyp" ] || gyp="$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
-(cd "$work" && node "$gyp" rebuild --nodedir=/usr -j 2 >build.log 2>&1) || { tail -30 "$work/build.log" >&2; exit 1; }
+(cd "$work" && node "$gyp" rebuild --nodedir="$nodedir" -j 2 >build.log 2>&1) || { tail -30 "$work/build.log" >&2; exit 1; }
 mkdir -p "$pkg/build/Release"
 cp "$work/build/Release/faiss-node.node" "$pkg/build/Release/faiss-node.node"
 echo "faiss-node built against libfaiss-dev → $pkg/build/Release/faiss-node.node"

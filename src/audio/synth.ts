@@ -1,5 +1,6 @@
 import type { Track } from '../catalog/track.ts';
 import { fnv1a, type Random, randomFromSeed } from '../util/prng.ts';
+import { midiHz } from './midi-pitch.ts';
 import { styleOf, type SynthStyle, type VoiceKind } from './synth-style.ts';
 
 /**
@@ -88,9 +89,8 @@ class Score {
   }
 }
 
-function hz(midi: number): number {
-  return 440 * 2 ** ((midi - 69) / 12);
-}
+/** A note's frequency from a table, not Math.pow, whose last bit differs between runtimes (see midi-pitch.ts). */
+const hz = midiHz;
 
 /** [frequency multiple, relative amplitude, decay-time scale] */
 type Partial = [number, number, number];

@@ -17,9 +17,20 @@ export interface RunningBot {
   ctx: BotContext;
   /** Milliseconds from start to ready (models warm, gateway session open). */
   readyMs: number;
-  /** Leaves voice channels, destroys the client, then closes the recommender and the cache. Idempotent. */
+  /**
+   * Lets the commands in flight finish (new ones are told the bot is shutting down; at most
+   * SHUTDOWN_DRAIN_MS), leaves voice channels, destroys the client, then closes the recommender and
+   * the cache. Idempotent.
+   */
   stop(): Promise<void>;
 }
+
+/**
+ * How long a shutdown waits for the commands in flight: one normally takes a second or two; this
+ * leaves time to close everything within src/main/bot.ts's 10 s forced exit (and Docker's default
+ * 10 s between its SIGTERM and SIGKILL).
+ */
+export const SHUTDOWN_DRAIN_MS = 7_000;
 
 /** Connection events as log lines; quiet once `stopping()` says the bot is shutting down on purpose. */
 function logClientEvents(client: Client, logger: Logger, stopping: () => boolean): void {
@@ -50,7 +61,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const client = createClient(config);
   let stopping: Promise<void> | undefined;
   logClientEvents(client, logger, () => stopping !== undefined);
-  attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)), botComponents());
+  const inFlight = attachHandlers(client, ctx, commandsByName(botCommands(config.retrieval)), botComponents());
   attachVoiceEvents(client, ctx.voice);
   const ready = once(client, Events.ClientReady);
   try {
@@ -72,7 +83,12 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     readyMs,
     stop: () =>
       (stopping ??= (async () => {
-        // Leaving is a gateway message: before the client closes its connection.
+        // Destroying the client drops its token, so what a running command still sends would fail.
+        if (inFlight.size > 0) logger.info({ running: inFlight.size }, 'waiting for the commands in flight');
+        const left = await inFlight.drain(SHUTDOWN_DRAIN_MS);
+        if (left > 0) logger.warn({ running: left, waitedMs: SHUTDOWN_DRAIN_MS }, 'stopping with commands still running');
+        // Leaving is a gateway message: before the client closes its connection (and after the
+        // commands in flight, one of which may have just started playing).
         await ctx.voice.closeAll();
         await client.destroy();
         await closeBotContext(ctx);

@@ -6,7 +6,7 @@ const CHUNK_BYTES = 2 ** 30;
 /**
  * A file's bytes in one Buffer, also past fs.readFile's 2 GiB limit (an index of ~1.05M tracks
  * has a 2 GiB `audio_embeddings.npy`): read in chunks into a buffer of the file's size, up to
- * Buffer's own limit (4 GiB on 64-bit Node 20).
+ * Buffer's own limit (4 GiB on 64-bit Node 20; none below memory on Node 22 and 24).
  */
 export async function readWholeFile(file: string, chunkBytes = CHUNK_BYTES): Promise<Buffer> {
   const handle = await open(file, 'r');

@@ -1,14 +1,15 @@
 /**
  * The real entry points as processes: `tsx src/main/bot.ts` without a token (instructions, exit 0; in a
  * terminal, the console stand-in), with a token against the emulator (ready, answers, clean exit
- * on SIGTERM, no token in its output), with a refused token or bad settings (clear exit), and
- * `tsx src/main/deploy-commands.ts`.
+ * on SIGTERM after answering the commands in flight, no token in its output), with a refused token
+ * or bad settings (clear exit), and `tsx src/main/deploy-commands.ts`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { MessageFlags } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from '../discord-emulator/index.ts';
+import { DiscordEmulator, type InteractionHandle } from '../discord-emulator/index.ts';
 import { BOT_ENTRY as BOT, BotProcess, TSX } from './helpers/bot-process.ts';
 import { MODELS_DIR, REPO_ROOT } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -108,7 +109,7 @@ describe('npm start without a token', () => {
 });
 
 describe('npm start with a token', () => {
-  it('gets ready, answers /recommend, and exits 0 on SIGTERM after a clean shutdown; never prints the token', async () => {
+  it('gets ready, answers /recommend, and exits 0 on SIGTERM after a clean shutdown (idle: nothing to wait for); never prints the token', async () => {
     const t0 = Date.now();
     const run = start([BOT], {
       DISCORD_TOKEN: emu.token,
@@ -144,6 +145,36 @@ describe('npm start with a token', () => {
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     expect(run.stdout() + run.stderr()).not.toContain(emu.token);
     console.info(`process: ready in ${readyMs} ms, /recommend answered in ${answerMs} ms, stopped in ${stopMs} ms`);
+  });
+
+  it('answers a command in flight at SIGTERM before it stops, and tells a command that arrives meanwhile that it is shutting down', async () => {
+    const discord = { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId, DISCORD_GUILD_ID: emu.guild.id };
+    const run = start([BOT], discord);
+    expect(await start([DEPLOY], discord).exit).toBe(0);
+    await run.waitForLog('bot ready');
+    // "Discord" holds the answer (the edit of the deferred reply) until the shutdown has begun, so
+    // the command is in flight when SIGTERM arrives, whatever the machine's speed.
+    const hold = emu.holdNext({ method: 'PATCH', path: /\/messages\/@original$/ });
+    let asked: InteractionHandle | undefined;
+    try {
+      asked = await emu.sendCommand({ name: 'recommend', options: { prompt: 'calm piano for a rainy evening' } });
+      await emu.waitFor(() => hold.hits === 1, { what: 'the answer on its way', timeoutMs: 30_000 });
+      run.child.kill('SIGTERM');
+      await run.waitForLog('waiting for the commands in flight');
+      const late = await emu.sendCommand({ name: 'recommend', options: { prompt: 'upbeat jazz' } });
+      const refusal = await late.waitForResponse({ timeoutMs: 20_000 });
+      expect(refusal.data).toMatchObject({ content: expect.stringMatching(/^⚠️ cratedigger is shutting down .*try again in a minute/), flags: MessageFlags.Ephemeral });
+      expect(run.child.exitCode).toBe(null);
+    } finally {
+      hold.release();
+    }
+    expect(await run.exit).toBe(0);
+    expect(asked?.original()?.data.embeds[0]?.footer?.text).toMatch(/^Page 1\/3 · text-only · index main/);
+    const lines = run.logs();
+    const msgs = lines.map((l) => l.msg);
+    expect(msgs.slice(msgs.indexOf('shutting down'))).toEqual(['shutting down', 'waiting for the commands in flight', 'user error', 'command done', 'bot stopped']);
+    expect(lines.find((l) => l.msg === 'waiting for the commands in flight')).toMatchObject({ running: 1 });
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
   });
 
   it('exits 1 with a clear line when Discord refuses the token, without printing it', async () => {

@@ -367,6 +367,20 @@ describe('DiscordEmulator with a real discord.js Client', () => {
     const wrong = new REST({ api: emu.apiUrl }).setToken('wrong');
     await expect(wrong.get(Routes.user('@me'))).rejects.toMatchObject({ status: 401 });
   });
+
+  it('holds a request until released (holdNext), then serves it', async () => {
+    const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
+    const hold = emu.holdNext({ method: 'GET', path: '/users/@me' });
+    let answered = false;
+    const held = rest.get(Routes.user('@me')).then((user) => ((answered = true), user));
+    await emu.waitFor(() => hold.hits === 1, { what: 'the held request to arrive' });
+    // Another route is served meanwhile (@discordjs/rest queues only requests of the same route).
+    expect(await rest.get(Routes.currentApplication())).toMatchObject({ id: emu.applicationId });
+    expect(answered).toBe(false);
+    hold.release();
+    expect(await held).toMatchObject({ id: emu.botUser.id });
+    expect(hold.remaining).toBe(0);
+  });
 });
 
 describe('DiscordEmulator rules Discord enforces', () => {

@@ -386,6 +386,17 @@ export class DiscordEmulator {
     return this.#state.faults.add(rule);
   }
 
+  /**
+   * The next `times` requests matching method+path wait until `release()`, then are served
+   * normally; `hits` counts those that arrived. Keeps a bot's request in flight for as long as a
+   * test needs, without guessing a delay.
+   */
+  holdNext(rule: Omit<FaultRule, 'status' | 'retryAfterSec' | 'global' | 'scope' | 'delayMs' | 'until'>): ActiveFault & { release(): void } {
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    return Object.assign(this.#state.faults.add({ ...rule, until }), { release });
+  }
+
   /** Closes every gateway connection (code 4000 by default; see Gateway.drop). */
   dropGateway(options: { code?: number; terminate?: boolean; invalidateSession?: boolean } = {}): void {
     this.gateway.drop(options);

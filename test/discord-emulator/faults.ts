@@ -1,4 +1,4 @@
-/** Injected REST faults: a status (429 by default) or a delay for the next requests matching a route. */
+/** Injected REST faults: a status (429 by default), a delay or a hold for the next requests matching a route. */
 
 export interface FaultRule {
   /** HTTP method to match (any when omitted). */
@@ -17,6 +17,8 @@ export interface FaultRule {
   scope?: 'user' | 'global' | 'shared';
   /** Wait this long before answering (then serve normally unless `status` is set). */
   delayMs?: number;
+  /** Wait until this settles before answering (then serve normally unless `status` is set). */
+  until?: Promise<unknown>;
 }
 
 /** A rule in force, with how often it has fired. */

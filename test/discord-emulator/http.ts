@@ -143,7 +143,8 @@ export async function handleRequest(state: EmulatorState, routes: readonly Route
 
   const fault = state.faults.take(method, path);
   if (fault?.delayMs) await sleep(fault.delayMs);
-  if (fault && (fault.status !== undefined || fault.delayMs === undefined)) {
+  if (fault?.until) await fault.until.catch(() => undefined);
+  if (fault && (fault.status !== undefined || (fault.delayMs === undefined && fault.until === undefined))) {
     const r = faultResponse(fault);
     answer(r.status, r.headers, r.body);
     return;
