@@ -3,9 +3,8 @@
 export type LauncherRequest =
   | { type: 'spawn'; id: number; binary: string; args: string[]; detached: boolean; stdin?: Uint8Array }
   | { type: 'kill'; id: number; signal: NodeJS.Signals }
-  /** Stop / start reading the child's stdout (the reader's buffer is full / has room). */
-  | { type: 'pause'; id: number }
-  | { type: 'resume'; id: number }
+  /** The reader took `bytes` more of the child's stdout: the worker may send that many more. */
+  | { type: 'ack'; id: number; bytes: number }
   /** Kill every child, then end the thread. */
   | { type: 'shutdown' };
 

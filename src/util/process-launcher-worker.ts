@@ -8,14 +8,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LauncherReply, LauncherRequest } from './process-launcher-protocol.ts';
 
 const port = parentPort!;
+const data = workerData as { niceness?: number; window: number };
 /** Added to the children's nice value: encoding yields the CPU to the bot's own threads. */
-const niceness = Number((workerData as { niceness?: number }).niceness ?? 0);
-const children = new Map<number, ChildProcess>();
+const niceness = Number(data.niceness ?? 0);
+/** Bytes of a child's stdout sent and not yet acknowledged, past which its pipe is not read. */
+const windowBytes = data.window;
+const children = new Map<number, { child: ChildProcess; unacked: number }>();
 const post = (reply: LauncherReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
 function start(req: Extract<LauncherRequest, { type: 'spawn' }>): void {
   const child = spawn(req.binary, req.args, { stdio: ['pipe', 'pipe', 'pipe'], detached: req.detached });
-  children.set(req.id, child);
+  const entry = { child, unacked: 0 };
+  children.set(req.id, entry);
   if (child.pid !== undefined && niceness) {
     try {
       setPriority(child.pid, niceness);
@@ -30,7 +34,9 @@ function start(req: Extract<LauncherRequest, { type: 'spawn' }>): void {
   child.stdout!.on('data', (chunk: Buffer) => {
     // A copy of its own: pipe reads may share a larger allocation, which must not be transferred.
     const copy = new Uint8Array(chunk);
+    entry.unacked += copy.byteLength;
     post({ type: 'stdout', id: req.id, chunk: copy }, [copy.buffer]);
+    if (entry.unacked >= windowBytes) child.stdout!.pause();
   });
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => post({ type: 'stderr', id: req.id, text }));
@@ -49,16 +55,17 @@ port.on('message', (req: LauncherRequest) => {
       start(req);
       break;
     case 'kill':
-      children.get(req.id)?.kill(req.signal);
+      children.get(req.id)?.child.kill(req.signal);
       break;
-    case 'pause':
-      children.get(req.id)?.stdout?.pause();
+    case 'ack': {
+      const entry = children.get(req.id);
+      if (!entry) break;
+      entry.unacked -= req.bytes;
+      if (entry.unacked < windowBytes) entry.child.stdout?.resume();
       break;
-    case 'resume':
-      children.get(req.id)?.stdout?.resume();
-      break;
+    }
     case 'shutdown':
-      for (const child of children.values()) child.kill('SIGKILL');
+      for (const { child } of children.values()) child.kill('SIGKILL');
       port.close();
       break;
   }

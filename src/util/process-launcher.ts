@@ -56,6 +56,32 @@ export const directLauncher: ProcessLauncher = {
   async close() {},
 };
 
+/** How many bytes of a child's stdout may be on their way or unread in this thread. */
+export const STDOUT_WINDOW = 128 * 1024;
+
+/**
+ * A child's stdout in this thread, calling `onTaken` whenever its reader may have taken bytes:
+ * every read (flowing mode and async iteration read through it too) and every push (a flowing
+ * stream with an empty buffer hands a chunk straight to 'data').
+ */
+class StdoutReadable extends Readable {
+  constructor(private readonly onTaken: () => void) {
+    super({ highWaterMark: 64 * 1024, read: () => onTaken() });
+  }
+
+  override read(size?: number): Buffer | null {
+    const chunk = super.read(size) as Buffer | null;
+    this.onTaken();
+    return chunk;
+  }
+
+  override push(chunk: Buffer | null): boolean {
+    const more = super.push(chunk);
+    this.onTaken();
+    return more;
+  }
+}
+
 /** A child run by the worker, as this thread sees it. */
 class RemoteProcess extends EventEmitter implements LaunchedProcess {
   readonly stdout: Readable;
@@ -67,21 +93,21 @@ class RemoteProcess extends EventEmitter implements LaunchedProcess {
     private readonly send: (message: LauncherRequest) => void,
   ) {
     super();
-    let paused = false;
-    this.stdout = new Readable({
-      highWaterMark: 64 * 1024,
-      read: () => {
-        if (!paused) return;
-        paused = false;
-        this.send({ type: 'resume', id });
-      },
+    // Backpressure: the worker stops reading the child's pipe once STDOUT_WINDOW bytes it sent are
+    // not yet read here, and goes on as this side acknowledges what its reader took. (A pause sent
+    // from here would arrive after whatever the worker read meanwhile: a bound only in time.)
+    let pushed = 0;
+    let acked = 0;
+    const stdout: StdoutReadable = new StdoutReadable(() => {
+      const taken = pushed - stdout.readableLength - acked;
+      if (taken <= 0) return;
+      acked += taken;
+      this.send({ type: 'ack', id, bytes: taken });
     });
-    // Backpressure: past the buffer, the worker stops reading the child's pipe until this is read.
+    this.stdout = stdout;
     this.pushStdout = (chunk) => {
-      if (!this.stdout.push(chunk) && !paused) {
-        paused = true;
-        this.send({ type: 'pause', id });
-      }
+      pushed += chunk.byteLength;
+      stdout.push(chunk);
     };
     this.stderr = new Readable({ read: () => {} });
   }
@@ -122,7 +148,7 @@ export function workerLauncher(options: { niceness?: number } = {}): ProcessLaun
 
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const w = startWorker(new URL('./process-launcher-worker.ts', import.meta.url), { niceness: options.niceness ?? 0 });
+    const w = startWorker(new URL('./process-launcher-worker.ts', import.meta.url), { niceness: options.niceness ?? 0, window: STDOUT_WINDOW });
     w.unref();
     w.on('message', (reply: LauncherReply) => {
       const p = live.get(reply.id);
