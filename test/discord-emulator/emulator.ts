@@ -220,6 +220,7 @@ export class DiscordEmulator {
         application: { id: world.application.id, flags: world.application.flags, flags_new: String(world.application.flags) },
       }),
       voiceStateUpdate: (request) => voiceStates.botRequest(request),
+      sessionEnded: (sessionId) => voiceStates.sessionEnded(sessionId),
     });
     state.dispatch = (event, data, intent, guildId) => void gateway.dispatch(event, data, intent, guildId);
     server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

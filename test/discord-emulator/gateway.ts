@@ -65,6 +65,8 @@ export interface GatewayOptions {
   guildCreate(guildId: string): unknown;
   members(guildId: string): APIGuildMember[];
   baseWsUrl(): string;
+  /** A session ended for good (closed with 1000/1001, or invalidated): Discord then takes the bot out of voice. */
+  sessionEnded?(sessionId: string): void;
   /** Op 4 from a session: act on it (voice state, voice server) and say what came of it. */
   voiceStateUpdate?(request: Omit<VoiceStateRequest, 'outcome' | 'reason'>): Pick<VoiceStateRequest, 'outcome' | 'reason'>;
 }
@@ -181,7 +183,7 @@ export class Gateway {
    */
   drop(options: { code?: number; terminate?: boolean; invalidateSession?: boolean } = {}): void {
     for (const session of this.#sessions.values()) {
-      if (options.invalidateSession) session.invalid = true;
+      if (options.invalidateSession) this.#end(session);
       const socket = session.socket;
       if (!socket) continue;
       if (options.terminate) socket.terminate();
@@ -223,7 +225,7 @@ export class Gateway {
       if (session?.socket !== socket) return;
       session.socket = null;
       // A client that closes with 1000/1001 ends its session; any other code keeps it resumable.
-      if (code === 1000 || code === 1001) session.invalid = true;
+      if (code === 1000 || code === 1001) this.#end(session);
     });
     socket.on('error', () => {});
     if (query.get('v') !== '10') {
@@ -332,6 +334,12 @@ export class Gateway {
     for (const e of missed) this.#send(socket, e);
     this.#dispatchTo(session, GatewayDispatchEvents.Resumed, {});
     return session;
+  }
+
+  #end(session: Session): void {
+    if (session.invalid) return;
+    session.invalid = true;
+    this.options.sessionEnded?.(session.id);
   }
 
   #voiceStateUpdate(session: Session, d: Record<string, unknown>): void {

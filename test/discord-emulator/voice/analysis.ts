@@ -176,27 +176,28 @@ export interface ArrivalGaps {
 /**
  * Inter-arrival gaps between consecutive frames (silence frames included: they are sent at the
  * same 20 ms pace). A gap is a pause between streams, and left out, when the client said it
- * stopped: an op 5 Speaking with `speaking: 0` arrived within the gap (pass the session's
- * `speaking`), or the gap leads from a run of at least 4 silence frames to audio (the padding
- * @discordjs/voice sends before it goes idle or pauses: 5 frames, of which only 4 go out when a
- * stream ends, as the player turns idle with the 5th prepared; that one opens the next stream).
+ * stopped: an op 5 Speaking with `speaking: 0` arrived within it (pass the session's `speaking`),
+ * or it follows at least 4 consecutive silence frames (the padding @discordjs/voice sends before it
+ * goes idle or pauses: of its 5 padding frames only 4 go out when a stream ends, the player turning
+ * idle with the 5th prepared, which then opens the next stream). Consecutive left-out gaps are one pause.
  */
 export function arrivalGaps(frames: readonly FrameLike[], speaking: readonly { at: number; speaking: number }[] = []): ArrivalGaps {
   const stops = speaking.filter((s) => s.speaking === 0).map((s) => s.at);
   const gaps: number[] = [];
   let pauses = 0;
   let silenceRun = 0;
+  let inPause = false;
   for (let i = 1; i < frames.length; i++) {
     const prev = frames[i - 1]!;
     const next = frames[i]!;
     silenceRun = prev.silence ? silenceRun + 1 : 0;
     const saidStop = stops.some((t) => t > prev.arrivedAt && t <= next.arrivedAt);
-    if (saidStop || (silenceRun >= 4 && !next.silence)) {
-      pauses++;
-      // A run counts from here on: the padding frame the client held back opens the next stream.
-      silenceRun = 0;
+    if (saidStop || silenceRun >= 4) {
+      if (!inPause) pauses++;
+      inPause = true;
       continue;
     }
+    inPause = false;
     gaps.push(next.arrivedAt - prev.arrivedAt);
   }
   return { max: gaps.reduce((m, g) => Math.max(m, g), 0), median: percentile(gaps, 0.5), p95: percentile(gaps, 0.95), gaps, pauses };

@@ -240,11 +240,11 @@ export class VoiceServerEmulator {
     return record;
   }
 
-  /** The bot left voice in this server (op 4 with channel null): the session ends and its socket is closed with 4014. */
-  leave(guildId: string): void {
+  /** The bot left voice in this server (op 4 with channel null, or its gateway session ended): the session ends and its socket is closed with 4014. */
+  leave(guildId: string, reason: 'left' | 'gateway session ended' = 'left'): void {
     const live = this.#liveOf(guildId);
     if (!live) return;
-    this.#end(live, 'left');
+    this.#end(live, reason);
     const socket = live.socket;
     live.socket = null;
     // The client has usually closed already; 4014 tells any that has not not to reconnect.
@@ -402,14 +402,14 @@ export class VoiceServerEmulator {
     const seqAck = typeof d.seq_ack === 'number' ? d.seq_ack : null;
     const valid = live && !live.record.closed && d.server_id === live.record.guildId && d.session_id === live.record.sessionId;
     if (!live || !valid) {
-      live?.record.resumes.push({ at: Date.now(), seqAck, accepted: false, replayed: 0 });
+      live?.record.resumes.push({ at: Date.now(), seqAck, accepted: false, replayed: 0, frameIndex: live.record.frames.length });
       problem(VoiceClose.SessionNoLongerValid, 'cannot resume: unknown or ended session');
       return null;
     }
     live.socket?.terminate();
     live.socket = socket;
     const missed = live.buffered.filter((m) => (m.seq ?? 0) > (seqAck ?? -1));
-    live.record.resumes.push({ at: Date.now(), seqAck, accepted: true, replayed: missed.length });
+    live.record.resumes.push({ at: Date.now(), seqAck, accepted: true, replayed: missed.length, frameIndex: live.record.frames.length });
     this.#send(socket, { op: VoiceOp.Resumed, d: null });
     for (const m of missed) this.#send(socket, m);
     return live;
@@ -442,7 +442,8 @@ export class VoiceServerEmulator {
     }
     const header = parseRtpHeader(msg);
     if (!header || header.payloadType !== RTP_OPUS_PAYLOAD_TYPE) return;
-    const live = this.#live.findLast((l) => l.record.ssrc === header.ssrc);
+    // An ended session takes no more audio, as on Discord.
+    const live = this.#live.findLast((l) => l.record.ssrc === header.ssrc && !l.record.closed);
     if (!live) return;
     this.#receive(live, msg, performance.now());
   }

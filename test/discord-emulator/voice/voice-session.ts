@@ -35,6 +35,8 @@ export interface VoiceResumeRecord {
   accepted: boolean;
   /** Buffered server messages (seq > seq_ack) sent again. */
   replayed: number;
+  /** Frames received before it: `frames.slice(frameIndex)` came after. */
+  frameIndex: number;
 }
 
 /** One WebSocket connection to the voice server for this session. */
@@ -92,6 +94,9 @@ export interface VoiceSession {
   problems: string[];
   closed: boolean;
   closedAt?: number;
-  /** `left` (op 4 with channel null), `replaced` (a newer VOICE_SERVER_UPDATE for the guild), `emulator closed`. */
-  endReason?: 'left' | 'replaced' | 'emulator closed';
+  /**
+   * `left` (op 4 with channel null), `gateway session ended` (the bot's gateway session closed with
+   * 1000/1001 or was invalidated), `replaced` (a newer VOICE_SERVER_UPDATE for the server), `emulator closed`.
+   */
+  endReason?: 'left' | 'gateway session ended' | 'replaced' | 'emulator closed';
 }

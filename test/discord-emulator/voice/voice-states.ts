@@ -74,6 +74,17 @@ export class VoiceStates {
     return { outcome: previous !== null && previous !== channelId ? 'moved' : 'joined' };
   }
 
+  /** The bot's gateway session ended: it is out of voice wherever that session put it (its voice sessions end). */
+  sessionEnded(sessionId: string): void {
+    const botId = this.world.botUser.id;
+    for (const { guild } of this.world.guilds) {
+      const state = guild.voice_states.find((s) => s.user_id === botId && s.session_id === sessionId);
+      if (!state) continue;
+      this.#set(guild.id, botId, null, { sessionId, selfMute: state.self_mute, selfDeaf: state.self_deaf });
+      this.voice()?.leave(guild.id, 'gateway session ended');
+    }
+  }
+
   #states(guildId: string): APIBaseVoiceState[] {
     const g = findGuild(this.world, guildId);
     if (!g) throw new Error(`no guild ${guildId} in the emulator`);
