@@ -67,6 +67,8 @@ export interface EmulatorOptions {
   voice?: boolean;
   /** The voice server's op 8 Hello heartbeat interval (Discord: 13 750 ms). */
   voiceHeartbeatIntervalMs?: number;
+  /** Decode received Opus to PCM (default true); false: frames are decrypted and recorded with empty `pcm` (load runs). */
+  voiceDecode?: boolean;
 }
 
 export interface WaitOptions {
@@ -199,7 +201,10 @@ export class DiscordEmulator {
     const { world } = state;
     const shards = options.shards ?? 1;
     const voiceServer = options.voice
-      ? await VoiceServerEmulator.start({ ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}) })
+      ? await VoiceServerEmulator.start({
+          ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}),
+          ...(options.voiceDecode !== undefined ? { decode: options.voiceDecode } : {}),
+        })
       : undefined;
     const voiceStates = new VoiceStates(world, () => state.dispatch, () => voiceServer);
     const gateway = new Gateway({

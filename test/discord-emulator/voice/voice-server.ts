@@ -49,6 +49,8 @@ export const VoiceClose = {
 } as const;
 
 const SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+/** The `pcm` of every frame when decoding is off. */
+const NOT_DECODED = new Int16Array(0);
 const DAVE_MARKER = 0xfafa;
 const DISCOVERY_LENGTH = 74;
 const SAMPLE_RATE = 48_000;
@@ -57,6 +59,12 @@ const CHANNELS = 2;
 export interface VoiceServerOptions {
   /** Op 8 Hello's heartbeat interval (Discord: 13 750 ms). */
   heartbeatIntervalMs?: number;
+  /**
+   * Decode each frame's Opus to PCM (default true). False keeps decryption and every frame's record
+   * but leaves `pcm` empty: the load bench receives dozens of streams in its own process, where
+   * decoding in JavaScript would compete with the bot for the same cores.
+   */
+  decode?: boolean;
 }
 
 export interface WaitOptions {
@@ -88,6 +96,7 @@ export class VoiceServerEmulator {
   readonly #udp: UdpSocket;
   readonly #cert: SelfSignedCert;
   readonly #heartbeatIntervalMs: number;
+  readonly #decode: boolean;
   readonly #live: Live[] = [];
   #nextSsrc = 1 + Math.floor(Math.random() * 0x7fff_0000);
   /** For `NODE_EXTRA_CA_CERTS` of a bot in another process (this process already trusts it). */
@@ -97,12 +106,13 @@ export class VoiceServerEmulator {
   readonly port: number;
   readonly udpPort: number;
 
-  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number }) {
+  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number; decode: boolean }) {
     this.#https = init.https;
     this.#wss = init.wss;
     this.#udp = init.udp;
     this.#cert = init.cert;
     this.#heartbeatIntervalMs = init.heartbeatIntervalMs;
+    this.#decode = init.decode;
     this.caCertPath = init.cert.certPath;
     this.port = init.port;
     this.udpPort = init.udpPort;
@@ -129,6 +139,7 @@ export class VoiceServerEmulator {
       port: (https.address() as AddressInfo).port,
       udpPort: udp.address().port,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 13_750,
+      decode: options.decode ?? true,
     });
   }
 
@@ -424,7 +435,7 @@ export class VoiceServerEmulator {
     r.selected = { protocol: 'udp', address: String(data.address), port: Number(data.port), mode };
     r.mode = mode as EncryptionMode;
     r.secretKey = new Uint8Array(randomBytes(32));
-    live.decoder ??= new OpusScript(SAMPLE_RATE, CHANNELS, OpusScript.Application.AUDIO);
+    if (this.#decode) live.decoder ??= new OpusScript(SAMPLE_RATE, CHANNELS, OpusScript.Application.AUDIO);
     r.readyAt = Date.now();
     this.#send(socket, {
       op: VoiceOp.SessionDescription,
@@ -465,7 +476,7 @@ export class VoiceServerEmulator {
 
   #receive(live: Live, msg: Buffer, arrivedAt: number): void {
     const r = live.record;
-    if (!r.mode || !r.secretKey || !live.decoder) {
+    if (!r.mode || !r.secretKey || (this.#decode && !live.decoder)) {
       r.decryptFailures++;
       return;
     }
@@ -482,13 +493,15 @@ export class VoiceServerEmulator {
       r.daveFrames++;
       return;
     }
-    let pcm: Int16Array;
-    try {
-      const decoded = live.decoder.decode(opus);
-      pcm = new Int16Array(new Uint8Array(decoded).buffer);
-    } catch {
-      r.decodeFailures++;
-      return;
+    let pcm = NOT_DECODED;
+    if (live.decoder) {
+      try {
+        const decoded = live.decoder.decode(opus);
+        pcm = new Int16Array(new Uint8Array(decoded).buffer);
+      } catch {
+        r.decodeFailures++;
+        return;
+      }
     }
     r.frames.push({ arrivedAt, sequence: header.sequence, timestamp: header.timestamp, ssrc: header.ssrc, nonce, opus: Buffer.from(opus), pcm, silence: opus.equals(SILENCE) });
   }

@@ -13,7 +13,7 @@ export interface VoiceFrame {
   nonce: number;
   /** The Opus packet as decrypted. */
   opus: Buffer;
-  /** Decoded PCM: 48 kHz, 2 channels interleaved (960 samples per channel for 20 ms). */
+  /** Decoded PCM: 48 kHz, 2 channels interleaved (960 samples per channel for 20 ms); empty when the server does not decode (`voiceDecode: false`). */
   pcm: Int16Array;
   /** The client's Opus silence frame (F8 FF FE), the padding @discordjs/voice sends when a stream ends (4 of its 5 reach the wire) or pauses. */
   silence: boolean;
