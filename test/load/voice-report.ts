@@ -1,0 +1,70 @@
+import { header, row } from '../../src/bench/format-report.ts';
+import type { LagFigures } from '../../src/bench/event-loop-lag.ts';
+import { machineLine } from '../../src/bench/machine.ts';
+import type { VoiceLoadReport, VoiceStep } from './run-voice-load.ts';
+
+const lag = (l: LagFigures) => `${l.p50Ms} / ${l.p99Ms} / ${l.maxMs}`;
+
+function stepRow(s: VoiceStep): string {
+  const f = s.frames;
+  return row([
+    s.servers,
+    s.playing,
+    `${f.received.toLocaleString('en-US')} / ${f.expected.toLocaleString('en-US')}`,
+    `${f.late} / ${f.missing} / ${f.fill}`,
+    `${f.badPct} %`,
+    `${f.worstServerBadPct} %`,
+    `${f.behindP99Ms} / ${f.behindMaxMs}`,
+    f.maxGapMs,
+    s.cpu.botPct,
+    `${s.cpu.ffmpegPct} (${s.cpu.ffmpegProcesses})`,
+    `${s.perServerPct.bot} + ${s.perServerPct.ffmpeg} = ${s.perServerPct.total}`,
+    lag(s.botLag),
+    `${s.cpu.benchPct} / ${s.benchLag.p99Ms}`,
+    `${s.cpu.machinePct} / ${s.cpu.othersPct}`,
+    s.loadAverage,
+    s.passed ? 'yes' : '**no**',
+  ]);
+}
+
+/** The answer in one sentence. */
+export function voiceAnswer(r: VoiceLoadReport): string {
+  const { maxServers, firstFailed } = r.answer;
+  const limit = `fewer than ${r.setup.limitPct} % of frames late, missing or filler`;
+  if (maxServers === null) return `No step passed (${limit}): the first, ${firstFailed} server(s), failed.`;
+  if (firstFailed === null) return `Every step passed (${limit}), up to ${maxServers} servers playing at once; the limit is beyond the ramp.`;
+  return `${maxServers} servers playing at once passed (${limit}); ${firstFailed} failed.`;
+}
+
+/** The run as Markdown: what ran where, the idle baseline, one row per step, the answer. */
+export function formatVoiceLoad(r: VoiceLoadReport): string {
+  const s = r.setup;
+  const c = s.catalog;
+  const lines = [
+    `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}; 1-minute load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end (other work shares it).`,
+    `The bot: its own process (the real startBot, ready in ${s.readyMs} ms), @discordjs/voice with ${s.ffmpeg} (libopus, ${s.opusKbps} kbps, Ogg Opus on a pipe). ` +
+      `Tracks: ${c.tracks} tracks over ${c.audioFiles} files of ${c.trackSeconds} s, ${c.format}. ` +
+      `Discord: the emulator ${s.emulator}. In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice; ` +
+      `after ${s.warmupSec} s of warm-up, ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
+    '',
+    `A frame's slot is its place on @discordjs/voice's 20-ms clock (RTP sequence number; the schedule anchored where the stream was least behind in the window). ` +
+      `**Late**: it arrived more than ${s.lateMs} ms after its slot. **Missing**: it never arrived. **Filler**: a silence frame the player sent because ffmpeg had no audio ready. ` +
+      `A step passes when every server played and fewer than ${s.limitPct} % of all slots were late, missing or filler. ` +
+      `CPU in % of one core over the window, from /proc (utime + stime): the bot process (all threads), its ffmpeg children, per server (the bot's use above idle, plus ffmpeg, divided by the servers), ` +
+      `the bench process (emulator: UDP, decryption, gateway; it timestamps the frames, so its own lag shows in their arrival), the whole machine and what other processes used. ` +
+      `Event-loop lag in ms: a 1-ms timer's delay (p50 / p99 / max). Each server's own figures: \`--json\` (\`perServer\`).`,
+    '',
+    `Idle (in voice nowhere, ${s.windowSec} s): bot ${r.idle.cpu.botPct} %, bench ${r.idle.cpu.benchPct} %, machine ${r.idle.cpu.machinePct} % (others ${r.idle.cpu.othersPct} %); bot lag ${lag(r.idle.botLag)} ms.`,
+    '',
+    ...header(
+      ['servers', 'playing', 'frames received / slots', 'late / missing / filler', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'bot CPU', 'ffmpeg CPU (processes)', 'per server: bot + ffmpeg', 'bot lag p50 / p99 / max', 'bench CPU / lag p99', 'machine / others CPU', 'load', 'passed'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    ...r.steps.map(stepRow),
+    '',
+    `**${voiceAnswer(r)}**`,
+  ];
+  const failures = r.steps.flatMap((st) => st.startFailures.map((f) => `${st.servers} servers: ${f}`));
+  if (failures.length) lines.push('', 'Servers that did not play:', ...failures.map((f) => `- ${f}`));
+  return lines.join('\n');
+}
