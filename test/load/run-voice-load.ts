@@ -15,6 +15,7 @@ import { MODELS_DIR } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { BotUnderLoad } from './bot-under-load.ts';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './process-cpu.ts';
+import { udpDrops } from './udp-drops.ts';
 import { writeVoiceCatalog } from './voice-catalog.ts';
 import { streamTiming, type StreamTiming } from './voice-frames.ts';
 
@@ -64,6 +65,8 @@ export interface VoiceStep {
   firstAudioMs: { p50: number; max: number };
   /** All servers together over the window. */
   frames: { expected: number; received: number; late: number; missing: number; fill: number; bad: number; badPct: number; worstServerBadPct: number; behindP99Ms: number; behindMaxMs: number; maxGapMs: number };
+  /** Datagrams the kernel dropped at the emulator's UDP socket over the window (this process fell behind reading): they count as missing, but are the bench's fault. Null: not readable. */
+  emulatorUdpDrops: number | null;
   perServer: ServerFigures[];
   cpu: CpuFigures;
   /** The playing share of the bot's and ffmpeg's CPU per server: (bot − bot idle + ffmpeg) / servers, % of one core. */
@@ -278,10 +281,12 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
 
       o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s, then ${o.windowSec} s measured`);
       await sleep(o.warmupSec * 1000);
+      const dropsBefore = udpDrops(emu.voice.udpPort);
       const window = await measureWindow(bot, o.windowSec);
       const loadAverage = oneMinuteLoad();
       // Frames of slots near the end of the window may still be on their way.
       await sleep(Math.max(1000, o.lateMs * 5));
+      const dropsAfter = udpDrops(emu.voice.udpPort);
       const perServer: ServerFigures[] = servers.map((g) => {
         const s = emu!.voice.session(g.guild.id);
         const timing = streamTiming(firstAudio.has(g.guild.id) && s ? s.frames : [], window, o.lateMs);
@@ -296,6 +301,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         startFailures,
         firstAudioMs: { p50: Math.round(starts[Math.floor((starts.length - 1) / 2)] ?? 0), max: Math.round(starts.at(-1) ?? 0) },
         frames,
+        emulatorUdpDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
         perServer,
         cpu: window.cpu,
         perServerPct: {

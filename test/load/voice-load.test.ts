@@ -58,6 +58,7 @@ describe('npm run bench:voice (tiny)', () => {
       const f = step.frames;
       expect(f.expected).toBe(step.perServer.reduce((n, s) => n + s.expected, 0));
       expect(f.received).toBe(step.perServer.reduce((n, s) => n + s.received, 0));
+      expect(step.emulatorUdpDrops).toBeGreaterThanOrEqual(0);
       expect(step.botLag.samples).toBeGreaterThan(0);
       expect(step.benchLag.samples).toBeGreaterThan(0);
       expect(step.cpu.machinePct).toBeGreaterThan(0);

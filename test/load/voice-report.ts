@@ -12,6 +12,7 @@ function stepRow(s: VoiceStep): string {
     s.playing,
     `${f.received.toLocaleString('en-US')} / ${f.expected.toLocaleString('en-US')}`,
     `${f.late} / ${f.missing} / ${f.fill}`,
+    s.emulatorUdpDrops ?? '—',
     `${f.badPct} %`,
     `${f.worstServerBadPct} %`,
     `${f.behindP99Ms} / ${f.behindMaxMs}`,
@@ -48,7 +49,7 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
       `after ${s.warmupSec} s of warm-up, ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
     '',
     `A frame's slot is its place on @discordjs/voice's 20-ms clock (RTP sequence number; the schedule anchored where the stream was least behind in the window). ` +
-      `**Late**: it arrived more than ${s.lateMs} ms after its slot. **Missing**: it never arrived. **Filler**: a silence frame the player sent because ffmpeg had no audio ready. ` +
+      `**Late**: it arrived more than ${s.lateMs} ms after its slot. **Missing**: it never arrived (dropped at the emulator: of those, datagrams the kernel dropped because the bench process fell behind reading its socket — the bench's fault, not the bot's). **Filler**: a silence frame the player sent because ffmpeg had no audio ready. ` +
       `A step passes when every server played and fewer than ${s.limitPct} % of all slots were late, missing or filler. ` +
       `CPU in % of one core over the window, from /proc (utime + stime): the bot process (all threads), its ffmpeg children, per server (the bot's use above idle, plus ffmpeg, divided by the servers), ` +
       `the bench process (emulator: UDP, decryption, gateway; it timestamps the frames, so its own lag shows in their arrival), the whole machine and what other processes used. ` +
@@ -57,8 +58,8 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
     `Idle (in voice nowhere, ${s.windowSec} s): bot ${r.idle.cpu.botPct} %, bench ${r.idle.cpu.benchPct} %, machine ${r.idle.cpu.machinePct} % (others ${r.idle.cpu.othersPct} %); bot lag ${lag(r.idle.botLag)} ms.`,
     '',
     ...header(
-      ['servers', 'playing', 'frames received / slots', 'late / missing / filler', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'bot CPU', 'ffmpeg CPU (processes)', 'per server: bot + ffmpeg', 'bot lag p50 / p99 / max', 'bench CPU / lag p99', 'machine / others CPU', 'load', 'passed'],
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['servers', 'playing', 'frames received / slots', 'late / missing / filler', 'dropped at the emulator', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'bot CPU', 'ffmpeg CPU (processes)', 'per server: bot + ffmpeg', 'bot lag p50 / p99 / max', 'bench CPU / lag p99', 'machine / others CPU', 'load', 'passed'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     ...r.steps.map(stepRow),
     '',

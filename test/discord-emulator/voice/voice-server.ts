@@ -53,6 +53,7 @@ const SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 const NOT_DECODED = new Int16Array(0);
 const DAVE_MARKER = 0xfafa;
 const DISCOVERY_LENGTH = 74;
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 const SAMPLE_RATE = 48_000;
 const CHANNELS = 2;
 
@@ -131,6 +132,9 @@ export class VoiceServerEmulator {
     const udp = createSocket('udp4');
     udp.bind(0, '127.0.0.1');
     await once(udp, 'listening');
+    // Room for a few seconds of many streams (the kernel caps it at net.core.rmem_max): a busy
+    // test process must not lose datagrams it would have read a moment later.
+    udp.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
     return new VoiceServerEmulator({
       https,
       wss,
