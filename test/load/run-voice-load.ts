@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { getPriority, loadavg, setPriority } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEventLoopLag, type LagFigures } from '../../src/bench/event-loop-lag.ts';
@@ -9,22 +9,27 @@ import { loadConfig } from '../../src/config.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
 import { PAGE_EMOJI } from '../../src/discord/paged-results/page-model.ts';
 import { PLAY_IN_VOICE_ID } from '../../src/discord/voice/voice-buttons.ts';
+import { UserError } from '../../src/errors.ts';
 import { DEFAULT_VOICE_KBPS } from '../../src/audio/opus-stream.ts';
 import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { MODELS_DIR } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import type { LogLine } from '../bot/helpers/bot-process.ts';
 import { BotUnderLoad } from './bot-under-load.ts';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './process-cpu.ts';
 import { udpDrops } from './udp-drops.ts';
 import { writeVoiceCatalog } from './voice-catalog.ts';
-import { streamTiming, type StreamTiming } from './voice-frames.ts';
+import { FRAME_MS, streamTiming, type StreamTiming } from './voice-frames.ts';
 
 export interface VoiceLoadOptions {
   /** How many servers play at once, step by step (ascending). */
   servers: readonly number[];
   /** Seconds measured in each step, once every server plays. */
   windowSec: number;
-  /** Seconds between every server playing and the window (ffmpeg fills its read-ahead). */
+  /**
+   * Seconds at least between every server playing and the window (ffmpeg fills its read-ahead);
+   * then until no stream is catching up (see `caughtUp`), at most SETTLE_LIMIT_SEC more.
+   */
   warmupSec: number;
   /** A frame arriving more than this after its 20-ms slot is late. */
   lateMs: number;
@@ -32,6 +37,12 @@ export interface VoiceLoadOptions {
   limitPct: number;
   /** Go on after a step that failed (default: stop there). */
   keepGoing: boolean;
+  /**
+   * Scheduling priority (nice) this process takes before it starts the bot, which its threads and
+   * ffmpeg children inherit: on a machine shared with other work, a negative value gives the bot
+   * the cores it asks for, as on a machine of its own. 0 leaves it as it is.
+   */
+  nice: number;
   /** Where FFMPEG_PATH and MODELS_DIR may come from; nothing else of it reaches the bot. */
   env: NodeJS.ProcessEnv;
   onProgress: (line: string) => void;
@@ -61,8 +72,18 @@ export interface VoiceStep {
   playing: number;
   /** What the others were told (or why they never played). */
   startFailures: string[];
+  /** The bot's warnings and errors during the step (its log, level ≥ warn), each message once with how often. */
+  botWarnings: { msg: string; count: number }[];
   /** From the press to the first audio frame (ms). */
   firstAudioMs: { p50: number; max: number };
+  /**
+   * From every server playing to the window (s): the warm-up, longer while the bot was still
+   * catching up — sending frames faster than 50 a second to make up for a stall of the start
+   * (@discordjs/voice's one 20-ms clock fell behind while it answered /recommend and joined).
+   */
+  settleSec: number;
+  /** False when the streams were still catching up at the limit and were measured anyway. */
+  caughtUp: boolean;
   /** All servers together over the window. */
   frames: { expected: number; received: number; late: number; missing: number; fill: number; bad: number; badPct: number; worstServerBadPct: number; behindP99Ms: number; behindMaxMs: number; maxGapMs: number };
   /** Datagrams the kernel dropped at the emulator's UDP socket over the window (this process fell behind reading): they count as missing, but are the bench's fault. Null: not readable. */
@@ -90,6 +111,8 @@ export interface VoiceLoadReport {
     warmupSec: number;
     lateMs: number;
     limitPct: number;
+    /** The nice value the bench, the bot and its ffmpeg processes ran at. */
+    nice: number;
     catalog: { tracks: number; audioFiles: number; trackSeconds: number; format: string };
     opusKbps: number;
     ffmpeg: string;
@@ -107,6 +130,8 @@ const oneMinuteLoad = () => Math.round(loadavg()[0]! * 100) / 100;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 /** Tracks per page: the catalog's tracks fill several pages, so the bot adds ◀️ ▶️ once the list is saved. */
 const RESULTS_PER_PAGE = 4;
+/** The longest wait beyond the warm-up for streams to stop catching up. */
+const SETTLE_LIMIT_SEC = 120;
 /** How long one /recommend, press or leave may take before it counts as failed. */
 const ANSWER_TIMEOUT_MS = 120_000;
 /** discord.js sends at most 120 gateway messages a minute per shard; op 4s (joins and leaves) past that wait. */
@@ -177,7 +202,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   const ffmpeg = o.env.FFMPEG_PATH || 'ffmpeg';
   const { dir, cleanup } = await tempDir('voice-load');
   // Long enough that the first track plays through the slowest step: joins, warm-up, window, leave.
-  const trackSeconds = Math.ceil(o.warmupSec + o.windowSec + 90);
+  const trackSeconds = Math.ceil(o.warmupSec + SETTLE_LIMIT_SEC + o.windowSec + 120);
   const report: VoiceLoadReport = {
     startedAt: started.toISOString(),
     durationSec: 0,
@@ -189,6 +214,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       warmupSec: o.warmupSec,
       lateMs: o.lateMs,
       limitPct: o.limitPct,
+      nice: getPriority(),
       catalog: { tracks: 0, audioFiles: 0, trackSeconds, format: 'MP3 128 kbps, 44.1 kHz stereo (pink noise under a gliding tone)' },
       opusKbps: DEFAULT_VOICE_KBPS,
       ffmpeg: ffmpegVersion(ffmpeg),
@@ -201,6 +227,15 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   };
   let emu: DiscordEmulator | undefined;
   let bot: BotUnderLoad | undefined;
+  if (o.nice !== 0) {
+    try {
+      setPriority(getPriority() + o.nice);
+    } catch (err) {
+      await cleanup();
+      throw new UserError(`Cannot change the scheduling priority by ${o.nice} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, 'A negative --nice needs root or CAP_SYS_NICE; leave --nice out to run at the usual priority.');
+    }
+    report.setup.nice = getPriority();
+  }
   try {
     o.onProgress(`catalog: ${trackSeconds}-s audio files and an index with the generated models`);
     const catalog = await writeVoiceCatalog(dir, { trackSeconds, ffmpeg });
@@ -243,29 +278,16 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       const servers = emu.guilds.slice(0, n);
       const pressedAt = new Map<string, number>();
       const startFailures: string[] = [];
+      const logFrom = bot.logs().length;
       await Promise.all(
         servers.map(async (g, i) => {
-          const user = emu!.members[i]!;
           if (!inVoice.has(i)) {
-            await emu!.joinVoice({ user, channelId: g.voiceChannels[0]!.id, guild: g.guild.id });
+            await emu!.joinVoice({ user: emu!.members[i]!, channelId: g.voiceChannels[0]!.id, guild: g.guild.id });
             inVoice.add(i);
           }
-          const ix = await emu!.sendCommand({ name: 'recommend', options: { prompt: prompts[promptIx++]!, count: RESULTS_PER_PAGE }, user, guild: g.guild.id });
-          const results = await ix.waitForOriginal(undefined, { timeoutMs: ANSWER_TIMEOUT_MS, what: `/recommend in server ${i + 1}` });
-          if (!results.data.embeds.length || results.ephemeral) {
-            startFailures.push(`/recommend: ${results.data.content}`);
-            return;
-          }
-          // Pressed once the message is published as a person sees it: the bot saves the list a
-          // moment after the reply shows, then adds ◀️ ▶️ (a press before that finds no list).
-          await emu!.waitFor(() => emu!.reactionsOn(results.id)[PAGE_EMOJI.next]?.includes(emu!.botUser.id), { timeoutMs: ANSWER_TIMEOUT_MS, what: `▶️ under the results in server ${i + 1}` });
-          pressedAt.set(g.guild.id, performance.now());
-          const press = await emu!.clickButton({ messageId: results.id, customId: PLAY_IN_VOICE_ID, user });
-          const answer = await press.waitForOriginal(undefined, { timeoutMs: ANSWER_TIMEOUT_MS, what: `the answer to ▶ Play in voice in server ${i + 1}` });
-          if (!answer.data.content.startsWith('▶')) {
-            startFailures.push(answer.data.content);
-            pressedAt.delete(g.guild.id);
-          }
+          const started = await pressPlay(emu!, i, prompts[promptIx++]!);
+          if (typeof started === 'number') pressedAt.set(g.guild.id, started);
+          else startFailures.push(`server ${i + 1}: ${started.failure}`);
         }),
       );
       // Playing: a live voice session there with audio arriving.
@@ -279,8 +301,12 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         .catch(() => startFailures.push(...pressed.filter((g) => !audible(g)).map((g) => `no audio arrived in server ${g}`)));
       const firstAudio = new Map(pressed.flatMap((g) => (audible(g) ? [[g, audible(g)!.arrivedAt - pressedAt.get(g)!] as const] : [])));
 
-      o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s, then ${o.windowSec} s measured`);
+      o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s or until no stream is catching up, then ${o.windowSec} s measured`);
+      const settleFrom = performance.now();
       await sleep(o.warmupSec * 1000);
+      const caughtUp = await settled(emu, [...firstAudio.keys()], SETTLE_LIMIT_SEC * 1000);
+      const settleSec = r1((performance.now() - settleFrom) / 1000);
+      if (!caughtUp) o.onProgress(`${n} server(s): still catching up after ${settleSec} s; measured anyway`);
       const dropsBefore = udpDrops(emu.voice.udpPort);
       const window = await measureWindow(bot, o.windowSec);
       const loadAverage = oneMinuteLoad();
@@ -299,6 +325,8 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         servers: n,
         playing: firstAudio.size,
         startFailures,
+        settleSec,
+        caughtUp,
         firstAudioMs: { p50: Math.round(starts[Math.floor((starts.length - 1) / 2)] ?? 0), max: Math.round(starts.at(-1) ?? 0) },
         frames,
         emulatorUdpDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
@@ -312,6 +340,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         botLag: window.botLag,
         benchLag: window.benchLag,
         loadAverage,
+        botWarnings: warningsIn(bot.logs().slice(logFrom)),
         passed: firstAudio.size === n && frames.badPct < o.limitPct,
       };
       report.steps.push(step);
@@ -338,6 +367,61 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   report.loadAverage.end = oneMinuteLoad();
   report.durationSec = Math.round((Date.now() - started.getTime()) / 100) / 10;
   return report;
+}
+
+/** Frames a stream may send in the last STEADY_SPAN_MS and still count as not catching up (real time is 50 a second). */
+const STEADY_SPAN_MS = 2000;
+const STEADY_MAX_FRAMES = Math.ceil((STEADY_SPAN_MS / FRAME_MS) * 1.05);
+
+/**
+ * Waits until no stream is catching up: each sent at most 5 % more frames than real time over the
+ * last 2 s. False when some still were after `limitMs`.
+ */
+async function settled(emu: DiscordEmulator, guilds: readonly string[], limitMs: number): Promise<boolean> {
+  const end = performance.now() + limitMs;
+  for (;;) {
+    const since = performance.now() - STEADY_SPAN_MS;
+    const catchingUp = guilds.some((g) => {
+      const frames = emu.voice.session(g)?.frames ?? [];
+      let recent = 0;
+      for (let i = frames.length - 1; i >= 0 && frames[i]!.arrivedAt >= since; i--) recent++;
+      return recent > STEADY_MAX_FRAMES;
+    });
+    if (!catchingUp) return true;
+    if (performance.now() > end) return false;
+    await sleep(500);
+  }
+}
+
+/**
+ * In server `i`, its member runs /recommend and presses ▶ Play in voice on the results, as a
+ * person would once the message is there. When the press was answered "▶ …": the moment of the
+ * press (performance.now()); else what went wrong.
+ */
+async function pressPlay(emu: DiscordEmulator, i: number, prompt: string): Promise<number | { failure: string }> {
+  const user = emu.members[i]!;
+  const guild = emu.guilds[i]!.guild.id;
+  try {
+    const ix = await emu.sendCommand({ name: 'recommend', options: { prompt, count: RESULTS_PER_PAGE }, user, guild });
+    const results = await ix.waitForOriginal(undefined, { timeoutMs: ANSWER_TIMEOUT_MS, what: `/recommend in server ${i + 1}` });
+    if (!results.data.embeds.length || results.ephemeral) return { failure: `/recommend answered "${results.data.content}"` };
+    // The bot saves the list a moment after the reply shows, then adds ◀️ ▶️: a press before that finds no list.
+    await emu.waitFor(() => emu.reactionsOn(results.id)[PAGE_EMOJI.next]?.includes(emu.botUser.id), { timeoutMs: ANSWER_TIMEOUT_MS, what: `▶️ under the results in server ${i + 1}` });
+    const at = performance.now();
+    const press = await emu.clickButton({ messageId: results.id, customId: PLAY_IN_VOICE_ID, user });
+    const answer = await press.waitForOriginal(undefined, { timeoutMs: ANSWER_TIMEOUT_MS, what: `the answer to ▶ Play in voice in server ${i + 1}` });
+    return answer.data.content.startsWith('▶') ? at : { failure: `▶ Play in voice answered "${answer.data.content}"` };
+  } catch (err) {
+    // A wait that timed out: the step goes on without this server.
+    return { failure: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+  }
+}
+
+/** Warnings and errors in the bot's log lines, each message once with how often. */
+function warningsIn(lines: readonly LogLine[]): { msg: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const l of lines) if (l.level >= 40) counts.set(l.msg, (counts.get(l.msg) ?? 0) + 1);
+  return [...counts].map(([msg, count]) => ({ msg, count }));
 }
 
 /**

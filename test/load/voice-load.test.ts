@@ -25,7 +25,7 @@ describe('npm run bench:voice (tiny)', () => {
   it('describes the run: machine, load, the ramp, the catalog, ffmpeg', () => {
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(report.loadAverage.start).toBeGreaterThanOrEqual(0);
-    expect(report.setup).toMatchObject({ ramp: [1, 2], windowSec: WINDOW_SEC, warmupSec: 1, lateMs: 40, limitPct: 1, opusKbps: 96 });
+    expect(report.setup).toMatchObject({ ramp: [1, 2], windowSec: WINDOW_SEC, warmupSec: 1, lateMs: 40, limitPct: 1, nice: 0, opusKbps: 96 });
     expect(report.setup.catalog.tracks).toBeGreaterThan(0);
     expect(report.setup.catalog.trackSeconds).toBeGreaterThan(WINDOW_SEC);
     expect(report.setup.ffmpeg).toMatch(/^ffmpeg version /);
@@ -46,6 +46,7 @@ describe('npm run bench:voice (tiny)', () => {
       expect(step.perServer).toHaveLength(step.servers);
       expect(new Set(step.perServer.map((s) => s.guild)).size).toBe(step.servers);
       expect(step.cpu.ffmpegProcesses).toBe(step.servers);
+      expect(step.settleSec).toBeGreaterThanOrEqual(1);
       for (const s of step.perServer) {
         expect(s.firstAudioMs).not.toBeNull();
         // The window lasts at least WINDOW_SEC: at least 50 slots a second.
@@ -75,8 +76,10 @@ describe('npm run bench:voice (tiny)', () => {
 
   it('formats a row per step and the answer', () => {
     const md = formatVoiceLoad(report);
-    expect(md).toMatch(/^\| 1 \| 1 \| \d[\d,]* \/ \d[\d,]* \|/m);
-    expect(md).toMatch(/^\| 2 \| 2 \| \d[\d,]* \/ \d[\d,]* \|/m);
+    // Playback, then cost: one row per step in each table.
+    expect(md.match(/^\| 1 \| 1 \| \d+ \/ \d+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
+    expect(md.match(/^\| 2 \| 2 \| \d+ \/ \d+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
+    expect(md.match(/^\| [12] \| [\d.]+ \| [\d.]+ \(\d+\) \|/gm)).toHaveLength(2);
     expect(md).toMatch(/\*\*(Every step passed|\d+ servers playing at once passed|No step passed)/);
   });
 });

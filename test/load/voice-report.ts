@@ -5,11 +5,14 @@ import type { VoiceLoadReport, VoiceStep } from './run-voice-load.ts';
 
 const lag = (l: LagFigures) => `${l.p50Ms} / ${l.p99Ms} / ${l.maxMs}`;
 
-function stepRow(s: VoiceStep): string {
+/** How playback went in a step. */
+function playbackRow(s: VoiceStep): string {
   const f = s.frames;
   return row([
     s.servers,
     s.playing,
+    `${s.firstAudioMs.p50} / ${s.firstAudioMs.max}`,
+    `${s.settleSec}${s.caughtUp ? '' : ' (still catching up)'}`,
     `${f.received.toLocaleString('en-US')} / ${f.expected.toLocaleString('en-US')}`,
     `${f.late} / ${f.missing} / ${f.fill}`,
     s.emulatorUdpDrops ?? '—',
@@ -17,14 +20,21 @@ function stepRow(s: VoiceStep): string {
     `${f.worstServerBadPct} %`,
     `${f.behindP99Ms} / ${f.behindMaxMs}`,
     f.maxGapMs,
+    s.passed ? 'yes' : '**no**',
+  ]);
+}
+
+/** What a step cost, and the lag while it played. */
+function costRow(s: VoiceStep): string {
+  return row([
+    s.servers,
     s.cpu.botPct,
     `${s.cpu.ffmpegPct} (${s.cpu.ffmpegProcesses})`,
-    `${s.perServerPct.bot} + ${s.perServerPct.ffmpeg} = ${s.perServerPct.total}`,
+    `${s.perServerPct.bot} + ${s.perServerPct.ffmpeg} = **${s.perServerPct.total}**`,
     lag(s.botLag),
     `${s.cpu.benchPct} / ${s.benchLag.p99Ms}`,
     `${s.cpu.machinePct} / ${s.cpu.othersPct}`,
     s.loadAverage,
-    s.passed ? 'yes' : '**no**',
   ]);
 }
 
@@ -45,8 +55,8 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
     `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}; 1-minute load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end (other work shares it).`,
     `The bot: its own process (the real startBot, ready in ${s.readyMs} ms), @discordjs/voice with ${s.ffmpeg} (libopus, ${s.opusKbps} kbps, Ogg Opus on a pipe). ` +
       `Tracks: ${c.tracks} tracks over ${c.audioFiles} files of ${c.trackSeconds} s, ${c.format}. ` +
-      `Discord: the emulator ${s.emulator}. In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice; ` +
-      `after ${s.warmupSec} s of warm-up, ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
+      `Discord: the emulator ${s.emulator}. ${s.nice !== 0 ? `The bench, the bot and its ffmpeg processes ran at nice ${s.nice} (\`--nice\`): other work shared the machine, and this gives the bot the CPU it asks for. ` : ''}In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice; ` +
+      `after ${s.warmupSec} s of warm-up — longer while any stream is still catching up (sending more than 50 frames a second to make up for a stall while the bot answered and joined; "settled" says how long) — ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
     '',
     `A frame's slot is its place on @discordjs/voice's 20-ms clock (RTP sequence number; the schedule anchored where the stream was least behind in the window). ` +
       `**Late**: it arrived more than ${s.lateMs} ms after its slot. **Missing**: it never arrived (dropped at the emulator: of those, datagrams the kernel dropped because the bench process fell behind reading its socket — the bench's fault, not the bot's). **Filler**: a silence frame the player sent because ffmpeg had no audio ready. ` +
@@ -58,14 +68,22 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
     `Idle (in voice nowhere, ${s.windowSec} s): bot ${r.idle.cpu.botPct} %, bench ${r.idle.cpu.benchPct} %, machine ${r.idle.cpu.machinePct} % (others ${r.idle.cpu.othersPct} %); bot lag ${lag(r.idle.botLag)} ms.`,
     '',
     ...header(
-      ['servers', 'playing', 'frames received / slots', 'late / missing / filler', 'dropped at the emulator', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'bot CPU', 'ffmpeg CPU (processes)', 'per server: bot + ffmpeg', 'bot lag p50 / p99 / max', 'bench CPU / lag p99', 'machine / others CPU', 'load', 'passed'],
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['servers', 'playing', 'press → audio p50 / max (ms)', 'settled (s)', 'frames received / slots', 'late / missing / filler', 'dropped at the emulator', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'passed'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
-    ...r.steps.map(stepRow),
+    ...r.steps.map(playbackRow),
+    '',
+    ...header(
+      ['servers', 'bot CPU', 'ffmpeg CPU (processes)', 'per server: bot + ffmpeg', 'bot lag p50 / p99 / max (ms)', 'bench CPU / lag p99 (ms)', 'machine / others CPU', 'load average'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    ...r.steps.map(costRow),
     '',
     `**${voiceAnswer(r)}**`,
   ];
   const failures = r.steps.flatMap((st) => st.startFailures.map((f) => `${st.servers} servers: ${f}`));
   if (failures.length) lines.push('', 'Servers that did not play:', ...failures.map((f) => `- ${f}`));
+  const warnings = r.steps.flatMap((st) => st.botWarnings.map((w) => `${st.servers} servers: ${w.count} × "${w.msg}"`));
+  if (warnings.length) lines.push('', "The bot's warnings and errors (its log):", ...warnings.map((w) => `- ${w}`));
   return lines.join('\n');
 }
