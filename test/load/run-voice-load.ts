@@ -15,6 +15,7 @@ import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { MODELS_DIR } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import type { LogLine } from '../bot/helpers/bot-process.ts';
+import type { VoiceFrame } from '../discord-emulator/voice/voice-session.ts';
 import { BotUnderLoad } from './bot-under-load.ts';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './process-cpu.ts';
 import { udpDrops } from './udp-drops.ts';
@@ -28,7 +29,7 @@ export interface VoiceLoadOptions {
   windowSec: number;
   /**
    * Seconds at least between every server playing and the window (ffmpeg fills its read-ahead);
-   * then until no stream is catching up (see `caughtUp`), at most SETTLE_LIMIT_SEC more.
+   * then until every stream is steady (see `caughtUp`), at most SETTLE_LIMIT_SEC more.
    */
   warmupSec: number;
   /** A frame arriving more than this after its 20-ms slot is late. */
@@ -77,13 +78,16 @@ export interface VoiceStep {
   /** From the press to the first audio frame (ms). */
   firstAudioMs: { p50: number; max: number };
   /**
-   * From every server playing to the window (s): the warm-up, longer while the bot was still
-   * catching up — sending frames faster than 50 a second to make up for a stall of the start
-   * (@discordjs/voice's one 20-ms clock fell behind while it answered /recommend and joined).
+   * From every server playing to the window (s): the warm-up, longer while a stream was not yet
+   * steady — stalled, or catching up by sending faster than 50 frames a second (@discordjs/voice's
+   * one 20-ms clock for all players fell behind while the bot answered, joined and ffmpeg filled
+   * its read-ahead).
    */
   settleSec: number;
-  /** False when the streams were still catching up at the limit and were measured anyway. */
+  /** False when some stream was still not steady at the limit and all were measured anyway. */
   caughtUp: boolean;
+  /** The longest silence of a stream already playing, from its first audio to the window (ms): what the others' start cost it. */
+  startMaxGapMs: number;
   /** All servers together over the window. */
   frames: { expected: number; received: number; late: number; missing: number; fill: number; bad: number; badPct: number; worstServerBadPct: number; behindP99Ms: number; behindMaxMs: number; maxGapMs: number };
   /** Datagrams the kernel dropped at the emulator's UDP socket over the window (this process fell behind reading): they count as missing, but are the bench's fault. Null: not readable. */
@@ -130,7 +134,7 @@ const oneMinuteLoad = () => Math.round(loadavg()[0]! * 100) / 100;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 /** Tracks per page: the catalog's tracks fill several pages, so the bot adds ◀️ ▶️ once the list is saved. */
 const RESULTS_PER_PAGE = 4;
-/** The longest wait beyond the warm-up for streams to stop catching up. */
+/** The longest wait beyond the warm-up for the streams to become steady. */
 const SETTLE_LIMIT_SEC = 120;
 /** How long one /recommend, press or leave may take before it counts as failed. */
 const ANSWER_TIMEOUT_MS = 120_000;
@@ -301,12 +305,12 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         .catch(() => startFailures.push(...pressed.filter((g) => !audible(g)).map((g) => `no audio arrived in server ${g}`)));
       const firstAudio = new Map(pressed.flatMap((g) => (audible(g) ? [[g, audible(g)!.arrivedAt - pressedAt.get(g)!] as const] : [])));
 
-      o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s or until no stream is catching up, then ${o.windowSec} s measured`);
+      o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s or until every stream is steady, then ${o.windowSec} s measured`);
       const settleFrom = performance.now();
       await sleep(o.warmupSec * 1000);
       const caughtUp = await settled(emu, [...firstAudio.keys()], SETTLE_LIMIT_SEC * 1000);
       const settleSec = r1((performance.now() - settleFrom) / 1000);
-      if (!caughtUp) o.onProgress(`${n} server(s): still catching up after ${settleSec} s; measured anyway`);
+      if (!caughtUp) o.onProgress(`${n} server(s): not steady after ${settleSec} s; measured anyway`);
       const dropsBefore = udpDrops(emu.voice.udpPort);
       const window = await measureWindow(bot, o.windowSec);
       const loadAverage = oneMinuteLoad();
@@ -327,6 +331,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         startFailures,
         settleSec,
         caughtUp,
+        startMaxGapMs: Math.round(Math.max(0, ...servers.map((g) => longestGap(emu!.voice.session(g.guild.id)?.frames ?? [], window.start)))),
         firstAudioMs: { p50: Math.round(starts[Math.floor((starts.length - 1) / 2)] ?? 0), max: Math.round(starts.at(-1) ?? 0) },
         frames,
         emulatorUdpDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
@@ -369,25 +374,29 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   return report;
 }
 
-/** Frames a stream may send in the last STEADY_SPAN_MS and still count as not catching up (real time is 50 a second). */
+/** A stream is steady when it sent real time's frames (50 a second) ± 5 % over the last STEADY_SPAN_MS, STEADY_CHECKS times in a row, 0.5 s apart. */
 const STEADY_SPAN_MS = 2000;
-const STEADY_MAX_FRAMES = Math.ceil((STEADY_SPAN_MS / FRAME_MS) * 1.05);
+const STEADY_FRAMES = STEADY_SPAN_MS / FRAME_MS;
+const STEADY_CHECKS = 3;
 
 /**
- * Waits until no stream is catching up: each sent at most 5 % more frames than real time over the
- * last 2 s. False when some still were after `limitMs`.
+ * Waits until every stream is steady: neither stalled (fewer frames than real time) nor catching
+ * up after a stall (more: @discordjs/voice sends the backlog of its 20-ms clock as fast as it can).
+ * False when some still were not after `limitMs`.
  */
 async function settled(emu: DiscordEmulator, guilds: readonly string[], limitMs: number): Promise<boolean> {
   const end = performance.now() + limitMs;
+  let inARow = 0;
   for (;;) {
     const since = performance.now() - STEADY_SPAN_MS;
-    const catchingUp = guilds.some((g) => {
+    const steady = guilds.every((g) => {
       const frames = emu.voice.session(g)?.frames ?? [];
       let recent = 0;
       for (let i = frames.length - 1; i >= 0 && frames[i]!.arrivedAt >= since; i--) recent++;
-      return recent > STEADY_MAX_FRAMES;
+      return Math.abs(recent - STEADY_FRAMES) <= STEADY_FRAMES * 0.05;
     });
-    if (!catchingUp) return true;
+    inARow = steady ? inARow + 1 : 0;
+    if (inARow >= STEADY_CHECKS) return true;
     if (performance.now() > end) return false;
     await sleep(500);
   }
@@ -415,6 +424,14 @@ async function pressPlay(emu: DiscordEmulator, i: number, prompt: string): Promi
     // A wait that timed out: the step goes on without this server.
     return { failure: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
   }
+}
+
+/** The longest time between two frames of a stream from its first audio frame until `until`. */
+function longestGap(frames: readonly VoiceFrame[], until: number): number {
+  const first = frames.findIndex((f) => !f.silence);
+  let longest = 0;
+  for (let i = Math.max(1, first + 1); i < frames.length && frames[i]!.arrivedAt < until; i++) longest = Math.max(longest, frames[i]!.arrivedAt - frames[i - 1]!.arrivedAt);
+  return first < 0 ? 0 : longest;
 }
 
 /** Warnings and errors in the bot's log lines, each message once with how often. */

@@ -12,7 +12,8 @@ function playbackRow(s: VoiceStep): string {
     s.servers,
     s.playing,
     `${s.firstAudioMs.p50} / ${s.firstAudioMs.max}`,
-    `${s.settleSec}${s.caughtUp ? '' : ' (still catching up)'}`,
+    s.startMaxGapMs,
+    `${s.settleSec}${s.caughtUp ? '' : ' (not steady)'}`,
     `${f.received.toLocaleString('en-US')} / ${f.expected.toLocaleString('en-US')}`,
     `${f.late} / ${f.missing} / ${f.fill}`,
     s.emulatorUdpDrops ?? '—',
@@ -56,7 +57,7 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
     `The bot: its own process (the real startBot, ready in ${s.readyMs} ms), @discordjs/voice with ${s.ffmpeg} (libopus, ${s.opusKbps} kbps, Ogg Opus on a pipe). ` +
       `Tracks: ${c.tracks} tracks over ${c.audioFiles} files of ${c.trackSeconds} s, ${c.format}. ` +
       `Discord: the emulator ${s.emulator}. ${s.nice !== 0 ? `The bench, the bot and its ffmpeg processes ran at nice ${s.nice} (\`--nice\`): other work shared the machine, and this gives the bot the CPU it asks for. ` : ''}In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice; ` +
-      `after ${s.warmupSec} s of warm-up — longer while any stream is still catching up (sending more than 50 frames a second to make up for a stall while the bot answered and joined; "settled" says how long) — ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
+      `after ${s.warmupSec} s of warm-up — longer until every stream is steady, 50 frames a second ± 5 % (after the presses @discordjs/voice's one 20-ms clock for all players stalls while the bot answers, joins and ffmpeg fills its read-ahead, then sends the backlog faster; "silence while starting" is the longest a stream already playing went without a frame meanwhile, "settled" how long until steady) — ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
     '',
     `A frame's slot is its place on @discordjs/voice's 20-ms clock (RTP sequence number; the schedule anchored where the stream was least behind in the window). ` +
       `**Late**: it arrived more than ${s.lateMs} ms after its slot. **Missing**: it never arrived (dropped at the emulator: of those, datagrams the kernel dropped because the bench process fell behind reading its socket — the bench's fault, not the bot's). **Filler**: a silence frame the player sent because ffmpeg had no audio ready. ` +
@@ -68,8 +69,8 @@ export function formatVoiceLoad(r: VoiceLoadReport): string {
     `Idle (in voice nowhere, ${s.windowSec} s): bot ${r.idle.cpu.botPct} %, bench ${r.idle.cpu.benchPct} %, machine ${r.idle.cpu.machinePct} % (others ${r.idle.cpu.othersPct} %); bot lag ${lag(r.idle.botLag)} ms.`,
     '',
     ...header(
-      ['servers', 'playing', 'press → audio p50 / max (ms)', 'settled (s)', 'frames received / slots', 'late / missing / filler', 'dropped at the emulator', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'passed'],
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['servers', 'playing', 'press → audio p50 / max (ms)', 'silence while starting (ms)', 'settled (s)', 'frames received / slots', 'late / missing / filler', 'dropped at the emulator', 'bad', 'worst server', 'behind slot p99 / max (ms)', 'max gap (ms)', 'passed'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     ...r.steps.map(playbackRow),
     '',
