@@ -69,6 +69,8 @@ export interface EmulatorOptions {
   voiceHeartbeatIntervalMs?: number;
   /** Decode received Opus to PCM (default true); false: frames are decrypted and recorded with empty `pcm` (load runs). */
   voiceDecode?: boolean;
+  /** Keep only each voice session's latest frames (between n and 2n; default all): load runs. */
+  voiceKeepFrames?: number;
 }
 
 export interface WaitOptions {
@@ -204,6 +206,7 @@ export class DiscordEmulator {
       ? await VoiceServerEmulator.start({
           ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}),
           ...(options.voiceDecode !== undefined ? { decode: options.voiceDecode } : {}),
+          ...(options.voiceKeepFrames !== undefined ? { keepFrames: options.voiceKeepFrames } : {}),
         })
       : undefined;
     const voiceStates = new VoiceStates(world, () => state.dispatch, () => voiceServer);

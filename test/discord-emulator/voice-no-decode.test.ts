@@ -1,6 +1,7 @@
 /**
- * `voiceDecode: false` (the voice load bench): frames are still authenticated, decrypted and
- * recorded — sequence, timing, the Opus packet, silence — but not decoded to PCM.
+ * The voice load bench's options: `voiceDecode: false` still authenticates, decrypts and records
+ * frames — sequence, timing, the Opus packet, silence — but does not decode them to PCM;
+ * `voiceKeepFrames` keeps only each session's latest frames and counts them all.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -12,11 +13,12 @@ import { fileTempDir } from '../helpers/temp-dir.ts';
 import { DiscordEmulator } from './index.ts';
 
 const dir = await fileTempDir('voice-no-decode');
+const KEEP = 20;
 let emu: DiscordEmulator;
 let client: Client;
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ voice: true, voiceDecode: false });
+  emu = await DiscordEmulator.start({ voice: true, voiceDecode: false, voiceKeepFrames: KEEP });
   client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates], rest: { api: emu.apiUrl } });
   const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
   await client.login(emu.token);
@@ -28,7 +30,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-it('records every frame of a stream, decrypted, with its Opus packet and no PCM', async () => {
+it('records every frame of a stream, decrypted, with its Opus packet and no PCM, keeping only the latest', async () => {
   const tone = await writeTone(path.join(dir, 'tone.wav'), { seconds: 1, freq: 440, sampleRate: 48_000, channels: 2 });
   const guild = client.guilds.cache.get(emu.guild.id)!;
   const connection = joinVoiceChannel({ channelId: emu.voiceChannel.id, guildId: guild.id, adapterCreator: guild.voiceAdapterCreator, selfDeaf: true });
@@ -41,10 +43,14 @@ it('records every frame of a stream, decrypted, with its Opus packet and no PCM'
     await entersState(player, AudioPlayerStatus.Playing, 30_000);
     await entersState(player, AudioPlayerStatus.Idle, 60_000);
     const session = await emu.voice.waitForSession(guild.id, (s) => s.frames.slice(-4).every((f) => f.silence) && s.speaking.at(-1)?.speaking === 0, { timeoutMs: 60_000 });
+    // 1 s of 20 ms frames (libopus adds one for its encoder delay), then 4 silence frames: all counted.
+    expect(session.frameCount).toBeGreaterThanOrEqual(54);
+    expect(session.frameCount).toBeLessThanOrEqual(55);
+    // Only the latest are kept: trimmed to KEEP whenever 2 × KEEP were held.
+    expect(session.frames.length).toBeGreaterThanOrEqual(KEEP);
+    expect(session.frames.length).toBeLessThan(2 * KEEP);
+    expect(session.frames.length).toBe(KEEP + ((session.frameCount - 2 * KEEP) % KEEP));
     const audio = session.frames.filter((f) => !f.silence);
-    // 1 s of 20 ms frames (libopus adds one for its encoder delay), then 4 silence frames.
-    expect(audio.length).toBeGreaterThanOrEqual(50);
-    expect(audio.length).toBeLessThanOrEqual(51);
     expect(session.frames.filter((f) => f.silence)).toHaveLength(4);
     expect(session.frames.every((f) => f.pcm.length === 0)).toBe(true);
     // The Opus packets themselves (a few hundred bytes each at 96 kbps), in sequence.

@@ -35,7 +35,11 @@ Needs ffmpeg with libopus. Writes bench/RESULTS.md (section "${VOICE_LABEL}").
   --window <s>         seconds measured per step once all play (default 20)
   --warmup <s>         seconds between all playing and the window, while ffmpeg fills its
                        read-ahead (default 10)
+  --spacing <ms>       between two servers' starts in a step: people do not all press at
+                       once (default 200)
   --late-ms <ms>       a frame later than this after its slot is late (default 40)
+  --ffmpeg-nice <n>    run the bot's ffmpeg n nicer than the bot (a wrapper as FFMPEG_PATH), so
+                       its read-ahead bursts yield to the bot's audio clock (default 0)
   --keep-going         run every step, also after one failed
   --nice=<n>           change this process's scheduling priority by n before the bot starts (the
                        bot, its ffmpeg processes and the emulator inherit it): on a machine shared
@@ -69,8 +73,10 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
       window: { type: 'string' },
       warmup: { type: 'string' },
       'late-ms': { type: 'string' },
+      spacing: { type: 'string' },
       'keep-going': { type: 'boolean', default: false },
       nice: { type: 'string' },
+      'ffmpeg-nice': { type: 'string' },
       json: { type: 'boolean', default: false },
       results: { type: 'string' },
       'no-results': { type: 'boolean', default: false },
@@ -85,10 +91,12 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
     servers: serverList(values.servers),
     windowSec: intOption('window', values.window, 1, 600) ?? 20,
     warmupSec: intOption('warmup', values.warmup, 0, 600) ?? 10,
+    startSpacingMs: intOption('spacing', values.spacing, 0, 60_000) ?? 200,
     lateMs: intOption('late-ms', values['late-ms'], 1, 10_000) ?? 40,
     limitPct: 1,
     keepGoing: values['keep-going'],
     nice: niceOption(values.nice),
+    ffmpegNice: intOption('ffmpeg-nice', values['ffmpeg-nice'], 0, 19) ?? 0,
     env: process.env,
     onProgress: (line) => io.err(`bench:voice: ${line}`),
   });

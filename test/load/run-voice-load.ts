@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { getPriority, loadavg, setPriority } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,9 +17,11 @@ import { DiscordEmulator } from '../discord-emulator/index.ts';
 import { MODELS_DIR } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import type { LogLine } from '../bot/helpers/bot-process.ts';
-import type { VoiceFrame } from '../discord-emulator/voice/voice-session.ts';
 import { BotUnderLoad } from './bot-under-load.ts';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './process-cpu.ts';
+import { startGcPauses, type GcPauses } from './gc-pauses.ts';
+import { startStallRecorder } from './stall-recorder.ts';
+import { StreamWatch } from './stream-watch.ts';
 import { udpDrops } from './udp-drops.ts';
 import { writeVoiceCatalog } from './voice-catalog.ts';
 import { FRAME_MS, streamTiming, type StreamTiming } from './voice-frames.ts';
@@ -36,6 +40,8 @@ export interface VoiceLoadOptions {
   lateMs: number;
   /** A step passes with fewer late, missing or filler frames than this share (%). */
   limitPct: number;
+  /** Between the starts of two servers in a step (ms): people do not all press at once. */
+  startSpacingMs: number;
   /** Go on after a step that failed (default: stop there). */
   keepGoing: boolean;
   /**
@@ -44,6 +50,11 @@ export interface VoiceLoadOptions {
    * the cores it asks for, as on a machine of its own. 0 leaves it as it is.
    */
   nice: number;
+  /**
+   * Runs the bot's ffmpeg this much nicer than the bot (through a wrapper script as FFMPEG_PATH),
+   * so its read-ahead bursts yield to the bot's 20-ms audio clock. 0: as the bot runs it.
+   */
+  ffmpegNice: number;
   /** Where FFMPEG_PATH and MODELS_DIR may come from; nothing else of it reaches the bot. */
   env: NodeJS.ProcessEnv;
   onProgress: (line: string) => void;
@@ -88,8 +99,14 @@ export interface VoiceStep {
   caughtUp: boolean;
   /** The longest silence of a stream already playing, from its first audio to the window (ms): what the others' start cost it. */
   startMaxGapMs: number;
+  /** The bot's event-loop lag from the first press to the window. */
+  startBotLag: LagFigures;
   /** All servers together over the window. */
-  frames: { expected: number; received: number; late: number; missing: number; fill: number; bad: number; badPct: number; worstServerBadPct: number; behindP99Ms: number; behindMaxMs: number; maxGapMs: number };
+  frames: { expected: number; received: number; late: number; lateAtBench: number; missing: number; fill: number; bad: number; badPct: number; worstServerBadPct: number; behindP99Ms: number; behindMaxMs: number; maxGapMs: number };
+  /** Spans over 20 ms in which this process's event loop (which timestamps the frames) did not run, over the window. */
+  benchStalls: { count: number; totalMs: number; maxMs: number };
+  /** This process's garbage-collection pauses over the window (one cause of its stalls). */
+  benchGc: GcPauses;
   /** Datagrams the kernel dropped at the emulator's UDP socket over the window (this process fell behind reading): they count as missing, but are the bench's fault. Null: not readable. */
   emulatorUdpDrops: number | null;
   perServer: ServerFigures[];
@@ -113,10 +130,12 @@ export interface VoiceLoadReport {
     ramp: number[];
     windowSec: number;
     warmupSec: number;
+    startSpacingMs: number;
     lateMs: number;
     limitPct: number;
-    /** The nice value the bench, the bot and its ffmpeg processes ran at. */
+    /** The nice value the bench and the bot ran at, and how much nicer ffmpeg ran. */
     nice: number;
+    ffmpegNice: number;
     catalog: { tracks: number; audioFiles: number; trackSeconds: number; format: string };
     opusKbps: number;
     ffmpeg: string;
@@ -181,6 +200,7 @@ function aggregate(perServer: readonly ServerFigures[]): VoiceStep['frames'] {
     expected,
     received: sum((s) => s.received),
     late: sum((s) => s.late),
+    lateAtBench: sum((s) => s.lateAtReceiver),
     missing: sum((s) => s.missing),
     fill: sum((s) => s.fill),
     bad,
@@ -216,9 +236,11 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       ramp,
       windowSec: o.windowSec,
       warmupSec: o.warmupSec,
+      startSpacingMs: o.startSpacingMs,
       lateMs: o.lateMs,
       limitPct: o.limitPct,
       nice: getPriority(),
+      ffmpegNice: o.ffmpegNice,
       catalog: { tracks: 0, audioFiles: 0, trackSeconds, format: 'MP3 128 kbps, 44.1 kHz stereo (pink noise under a gliding tone)' },
       opusKbps: DEFAULT_VOICE_KBPS,
       ffmpeg: ffmpegVersion(ffmpeg),
@@ -233,7 +255,9 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   let bot: BotUnderLoad | undefined;
   if (o.nice !== 0) {
     try {
-      setPriority(getPriority() + o.nice);
+      const target = getPriority() + o.nice;
+      // Every thread of this process (V8's garbage-collection helpers too), and what it starts later.
+      for (const tid of readdirSync('/proc/self/task')) setPriority(Number(tid), target);
     } catch (err) {
       await cleanup();
       throw new UserError(`Cannot change the scheduling priority by ${o.nice} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, 'A negative --nice needs root or CAP_SYS_NICE; leave --nice out to run at the usual priority.');
@@ -243,8 +267,12 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   try {
     o.onProgress(`catalog: ${trackSeconds}-s audio files and an index with the generated models`);
     const catalog = await writeVoiceCatalog(dir, { trackSeconds, ffmpeg });
+    const botFfmpeg = o.ffmpegNice ? await niceWrapper(dir, ffmpeg, o.ffmpegNice) : ffmpeg;
     report.setup.catalog = { ...report.setup.catalog, tracks: catalog.tracks, audioFiles: catalog.audioFiles };
-    emu = await DiscordEmulator.start({ voice: true, voiceDecode: false, guilds: maxServers, members: maxServers });
+    // Each session keeps only its latest frames (enough for the window and the late ones after it):
+    // tracing every frame of every stream made this process's garbage collector pause for seconds.
+    const keepFrames = Math.ceil((o.windowSec + 10) * (1000 / FRAME_MS));
+    emu = await DiscordEmulator.start({ voice: true, voiceDecode: false, voiceKeepFrames: keepFrames, guilds: maxServers, members: maxServers });
     const env: NodeJS.ProcessEnv = {
       DISCORD_TOKEN: emu.token,
       DISCORD_API_URL: emu.apiUrl,
@@ -254,7 +282,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       INDEX_NAME: catalog.indexName,
       AUDIO_ROOT: catalog.audioRoot,
       PREVIEW_CACHE_DIR: path.join(dir, 'previews'),
-      FFMPEG_PATH: ffmpeg,
+      FFMPEG_PATH: botFfmpeg,
       VOICE_IDLE_SECONDS: '3600',
       ORT_THREADS: '1',
       LOG_LEVEL: 'info',
@@ -283,43 +311,69 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       const pressedAt = new Map<string, number>();
       const startFailures: string[] = [];
       const logFrom = bot.logs().length;
-      await Promise.all(
-        servers.map(async (g, i) => {
-          if (!inVoice.has(i)) {
-            await emu!.joinVoice({ user: emu!.members[i]!, channelId: g.voiceChannels[0]!.id, guild: g.guild.id });
-            inVoice.add(i);
-          }
-          const started = await pressPlay(emu!, i, prompts[promptIx++]!);
-          if (typeof started === 'number') pressedAt.set(g.guild.id, started);
-          else startFailures.push(`server ${i + 1}: ${started.failure}`);
-        }),
-      );
-      // Playing: a live voice session there with audio arriving.
-      const audible = (guild: string) => {
+      await bot.startLag();
+      // Each server's stream, followed from its first frame on (the emulator keeps only the latest).
+      const liveFrames = (guild: string) => {
         const s = emu!.voice.session(guild);
-        return s && !s.closed ? s.frames.find((f) => !f.silence) : undefined;
+        return s && !s.closed ? s.frames : undefined;
       };
+      const watch = new StreamWatch(liveFrames);
+      const guildIds = servers.map((g) => g.guild.id);
+      const watching = setInterval(() => watch.update(guildIds), 250);
+      try {
+        await Promise.all(
+          servers.map(async (g, i) => {
+            // People do not all press at the same moment: one server starts every startSpacingMs.
+            await sleep(i * o.startSpacingMs);
+            if (!inVoice.has(i)) {
+              await emu!.joinVoice({ user: emu!.members[i]!, channelId: g.voiceChannels[0]!.id, guild: g.guild.id });
+              inVoice.add(i);
+            }
+            const started = await pressPlay(emu!, i, prompts[promptIx++]!);
+            if (typeof started === 'number') pressedAt.set(g.guild.id, started);
+            else startFailures.push(`server ${i + 1}: ${started.failure}`);
+          }),
+        );
+      } finally {
+        clearInterval(watching);
+      }
       const pressed = [...pressedAt.keys()];
-      await emu
-        .waitFor(() => pressed.every((g) => audible(g)), { timeoutMs: ANSWER_TIMEOUT_MS, what: `audio from all ${pressed.length} servers` })
-        .catch(() => startFailures.push(...pressed.filter((g) => !audible(g)).map((g) => `no audio arrived in server ${g}`)));
-      const firstAudio = new Map(pressed.flatMap((g) => (audible(g) ? [[g, audible(g)!.arrivedAt - pressedAt.get(g)!] as const] : [])));
+      const audioDeadline = performance.now() + ANSWER_TIMEOUT_MS;
+      for (;;) {
+        watch.update(pressed);
+        if (pressed.every((g) => watch.firstAudio(g) !== undefined) || performance.now() > audioDeadline) break;
+        await sleep(100);
+      }
+      startFailures.push(...pressed.filter((g) => watch.firstAudio(g) === undefined).map((g) => `no audio arrived in server ${g}`));
+      const firstAudio = new Map(pressed.flatMap((g) => (watch.firstAudio(g) !== undefined ? [[g, watch.firstAudio(g)! - pressedAt.get(g)!] as const] : [])));
 
       o.onProgress(`${n} server(s): ${firstAudio.size} playing; warm-up ${o.warmupSec} s or until every stream is steady, then ${o.windowSec} s measured`);
       const settleFrom = performance.now();
-      await sleep(o.warmupSec * 1000);
-      const caughtUp = await settled(emu, [...firstAudio.keys()], SETTLE_LIMIT_SEC * 1000);
+      const warmupEnd = settleFrom + o.warmupSec * 1000;
+      while (performance.now() < warmupEnd) {
+        watch.update(firstAudio.keys());
+        await sleep(Math.min(500, Math.max(0, warmupEnd - performance.now())));
+      }
+      const caughtUp = await settled(emu, watch, [...firstAudio.keys()], SETTLE_LIMIT_SEC * 1000);
       const settleSec = r1((performance.now() - settleFrom) / 1000);
       if (!caughtUp) o.onProgress(`${n} server(s): not steady after ${settleSec} s; measured anyway`);
+      watch.update(firstAudio.keys());
+      const startLag = await bot.stopLag();
+      const startMaxGapMs = Math.round(Math.max(0, ...[...firstAudio.keys()].map((g) => watch.longestGap(g))));
       const dropsBefore = udpDrops(emu.voice.udpPort);
+      const stallRecorder = startStallRecorder();
+      const gc = startGcPauses();
       const window = await measureWindow(bot, o.windowSec);
       const loadAverage = oneMinuteLoad();
       // Frames of slots near the end of the window may still be on their way.
       await sleep(Math.max(1000, o.lateMs * 5));
       const dropsAfter = udpDrops(emu.voice.udpPort);
+      const stalls = stallRecorder.stop();
+      const benchGc = gc.stop();
+      const windowStalls = stalls.filter((st) => st.to > window.start && st.from < window.end);
       const perServer: ServerFigures[] = servers.map((g) => {
         const s = emu!.voice.session(g.guild.id);
-        const timing = streamTiming(firstAudio.has(g.guild.id) && s ? s.frames : [], window, o.lateMs);
+        const timing = streamTiming(firstAudio.has(g.guild.id) && s ? s.frames : [], window, o.lateMs, stalls);
         return { guild: g.guild.id, ...timing, firstAudioMs: firstAudio.has(g.guild.id) ? Math.round(firstAudio.get(g.guild.id)!) : null, decryptFailures: s?.decryptFailures ?? 0 };
       });
       const frames = aggregate(perServer);
@@ -331,9 +385,16 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         startFailures,
         settleSec,
         caughtUp,
-        startMaxGapMs: Math.round(Math.max(0, ...servers.map((g) => longestGap(emu!.voice.session(g.guild.id)?.frames ?? [], window.start)))),
+        startMaxGapMs,
+        startBotLag: startLag,
         firstAudioMs: { p50: Math.round(starts[Math.floor((starts.length - 1) / 2)] ?? 0), max: Math.round(starts.at(-1) ?? 0) },
         frames,
+        benchStalls: {
+          count: windowStalls.length,
+          totalMs: Math.round(windowStalls.reduce((n, st) => n + st.to - st.from, 0)),
+          maxMs: Math.round(Math.max(0, ...windowStalls.map((st) => st.to - st.from))),
+        },
+        benchGc,
         emulatorUdpDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
         perServer,
         cpu: window.cpu,
@@ -356,6 +417,8 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
 
       o.onProgress(`${n} server(s): /voice leave in each`);
       await leaveAll(emu, bot, servers.map((g) => g.guild.id));
+      // Read already: the frames of ended sessions would only make this process's collector work.
+      for (const session of emu.voice.sessions) if (session.closed) session.frames.length = 0;
       if (!step.passed && !o.keepGoing) break;
     }
     const passed = report.steps.filter((s) => s.passed).map((s) => s.servers);
@@ -384,10 +447,11 @@ const STEADY_CHECKS = 3;
  * up after a stall (more: @discordjs/voice sends the backlog of its 20-ms clock as fast as it can).
  * False when some still were not after `limitMs`.
  */
-async function settled(emu: DiscordEmulator, guilds: readonly string[], limitMs: number): Promise<boolean> {
+async function settled(emu: DiscordEmulator, watch: StreamWatch, guilds: readonly string[], limitMs: number): Promise<boolean> {
   const end = performance.now() + limitMs;
   let inARow = 0;
   for (;;) {
+    watch.update(guilds);
     const since = performance.now() - STEADY_SPAN_MS;
     const steady = guilds.every((g) => {
       const frames = emu.voice.session(g)?.frames ?? [];
@@ -426,18 +490,22 @@ async function pressPlay(emu: DiscordEmulator, i: number, prompt: string): Promi
   }
 }
 
-/** The longest time between two frames of a stream from its first audio frame until `until`. */
-function longestGap(frames: readonly VoiceFrame[], until: number): number {
-  const first = frames.findIndex((f) => !f.silence);
-  let longest = 0;
-  for (let i = Math.max(1, first + 1); i < frames.length && frames[i]!.arrivedAt < until; i++) longest = Math.max(longest, frames[i]!.arrivedAt - frames[i - 1]!.arrivedAt);
-  return first < 0 ? 0 : longest;
+/** A script that runs `ffmpeg` `by` nicer (exec: the ffmpeg process keeps the script's pid and parent). */
+async function niceWrapper(dir: string, ffmpeg: string, by: number): Promise<string> {
+  const file = path.join(dir, 'ffmpeg-nice.sh');
+  await writeFile(file, `#!/bin/sh\nexec nice -n ${by} ${JSON.stringify(ffmpeg)} "$@"\n`, { mode: 0o755 });
+  return file;
 }
 
 /** Warnings and errors in the bot's log lines, each message once with how often. */
 function warningsIn(lines: readonly LogLine[]): { msg: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const l of lines) if (l.level >= 40) counts.set(l.msg, (counts.get(l.msg) ?? 0) + 1);
+  for (const l of lines) {
+    if (l.level < 40) continue;
+    const err = l.err as { message?: string } | undefined;
+    const msg = err?.message ? `${l.msg.replace(/ \(ref [0-9a-f]{6}\)/, '')}: ${err.message.split('\n')[0]!.slice(0, 200)}` : l.msg;
+    counts.set(msg, (counts.get(msg) ?? 0) + 1);
+  }
   return [...counts].map(([msg, count]) => ({ msg, count }));
 }
 

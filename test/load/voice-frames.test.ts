@@ -65,6 +65,21 @@ describe('streamTiming', () => {
     expect(t).toMatchObject({ expected: 100, received: 98, missing: 2, fill: 3, late: 1, bad: 5 });
   });
 
+  it('late frames due while the receiver was stalled, and read right after, are counted apart and not as bad', () => {
+    const frames = onTime(200);
+    // The receiver stalls from 2400 to 2501 and then reads the frames of slots 70–74 (due 2400.3–2480.3).
+    for (let k = 70; k < 75; k++) frames[k]!.arrivedAt = 2501;
+    const stalls = [{ from: 2400, to: 2501 }];
+    const t = streamTiming(frames, WINDOW, 40, stalls);
+    // Slots 70–73 are more than 40 ms behind, their deadlines (2440.3–2500.3) inside the stall.
+    expect(t).toMatchObject({ late: 4, lateAtReceiver: 4, bad: 0 });
+    // A frame read long after the stall ended is late all the same.
+    frames[72]!.arrivedAt = 2600;
+    expect(streamTiming(frames, WINDOW, 40, stalls)).toMatchObject({ late: 4, lateAtReceiver: 3, bad: 1 });
+    // Without the stall: all four bad.
+    expect(streamTiming(frames, WINDOW, 40)).toMatchObject({ late: 4, lateAtReceiver: 0, bad: 4 });
+  });
+
   it('nothing in the window: every slot missing', () => {
     const t = streamTiming(onTime(40), WINDOW, 40);
     expect(t).toMatchObject({ expected: 100, received: 0, missing: 100, bad: 100 });

@@ -5,7 +5,9 @@
  * sequence number says which, and the schedule is anchored where the stream was least behind in
  * the window (min of arrival − 20 ms × slot). A frame is late when it arrives more than `lateMs`
  * after its slot; a slot with no frame at all is missing; a silence frame (F8 FF FE) in the middle
- * of a track is filler, sent because ffmpeg had no audio ready in time. All three are heard.
+ * of a track is filler, sent because ffmpeg had no audio ready in time. All three are heard. The
+ * frames are timestamped by the receiving process's event loop: a late frame that was due while
+ * that loop was stalled, and read right after, is counted apart (`lateAtReceiver`), not as bad.
  */
 import type { VoiceFrame } from '../discord-emulator/voice/voice-session.ts';
 
@@ -18,11 +20,16 @@ export interface StreamTiming {
   received: number;
   /** Of those, frames that arrived more than `lateMs` after their slot. */
   late: number;
+  /**
+   * Of the late ones, frames that were due while the receiving process's own event loop was
+   * stalled and were read right after it: they may have been sent on time, so they are not `bad`.
+   */
+  lateAtReceiver: number;
   /** Slots whose frame never arrived. */
   missing: number;
   /** Received silence frames: the player had no audio ready and sent silence instead. */
   fill: number;
-  /** Slots that were late, missing or filler (each counted once): what a listener would hear as a glitch. */
+  /** Slots that were late (not at the receiver), missing or filler, each counted once: what a listener would hear as a glitch. */
   bad: number;
   /** How far behind its slot each received frame arrived (ms): median, 99th percentile, max. */
   behindMs: { p50: number; p99: number; max: number };
@@ -31,6 +38,12 @@ export interface StreamTiming {
 }
 
 export type TimedFrame = Pick<VoiceFrame, 'arrivedAt' | 'sequence' | 'silence'>;
+
+/** A span (performance.now() ms) in which the receiving process's event loop did not run. */
+export interface ReceiverStall {
+  from: number;
+  to: number;
+}
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -60,7 +73,7 @@ export function slotNumbers(frames: readonly Pick<VoiceFrame, 'sequence'>[]): nu
  * window [start, end). Frames before and after the window fix the slot numbering and may be the
  * late arrivals of slots inside it.
  */
-export function streamTiming(frames: readonly TimedFrame[], window: { start: number; end: number }, lateMs: number): StreamTiming {
+export function streamTiming(frames: readonly TimedFrame[], window: { start: number; end: number }, lateMs: number, receiverStalls: readonly ReceiverStall[] = []): StreamTiming {
   const slots = slotNumbers(frames);
   const inWindow = (t: number) => t >= window.start && t < window.end;
   let anchor = Infinity;
@@ -69,7 +82,7 @@ export function streamTiming(frames: readonly TimedFrame[], window: { start: num
   });
   const windowSlots = Math.round((window.end - window.start) / FRAME_MS);
   if (anchor === Infinity) {
-    return { expected: windowSlots, received: 0, late: 0, missing: windowSlots, fill: 0, bad: windowSlots, behindMs: { p50: 0, p99: 0, max: 0 }, maxGapMs: r1(window.end - window.start) };
+    return { expected: windowSlots, received: 0, late: 0, lateAtReceiver: 0, missing: windowSlots, fill: 0, bad: windowSlots, behindMs: { p50: 0, p99: 0, max: 0 }, maxGapMs: r1(window.end - window.start) };
   }
   const first = Math.ceil((window.start - anchor) / FRAME_MS);
   const last = Math.ceil((window.end - anchor) / FRAME_MS) - 1;
@@ -80,14 +93,20 @@ export function streamTiming(frames: readonly TimedFrame[], window: { start: num
   });
   const behind: number[] = [];
   let late = 0;
+  let lateAtReceiver = 0;
   let fill = 0;
   let glitches = 0;
   for (const [k, f] of bySlot) {
-    const lag = f.arrivedAt - (anchor + FRAME_MS * k);
+    const deadline = anchor + FRAME_MS * k + lateMs;
+    const lag = f.arrivedAt - (deadline - lateMs);
     behind.push(lag);
-    if (lag > lateMs) late++;
+    const isLate = lag > lateMs;
+    // Due while the receiver itself was stalled, and read within `lateMs` of the stall's end.
+    const receiverDelayed = isLate && receiverStalls.some((s) => s.from <= deadline && deadline <= s.to && f.arrivedAt <= s.to + lateMs);
+    if (isLate) late++;
+    if (receiverDelayed) lateAtReceiver++;
     if (f.silence) fill++;
-    if (lag > lateMs || f.silence) glitches++;
+    if ((isLate && !receiverDelayed) || f.silence) glitches++;
   }
   behind.sort((a, b) => a - b);
   const expected = last - first + 1;
@@ -103,6 +122,7 @@ export function streamTiming(frames: readonly TimedFrame[], window: { start: num
     expected,
     received: bySlot.size,
     late,
+    lateAtReceiver,
     missing,
     fill,
     bad: glitches + missing,

@@ -25,7 +25,7 @@ describe('npm run bench:voice (tiny)', () => {
   it('describes the run: machine, load, the ramp, the catalog, ffmpeg', () => {
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(report.loadAverage.start).toBeGreaterThanOrEqual(0);
-    expect(report.setup).toMatchObject({ ramp: [1, 2], windowSec: WINDOW_SEC, warmupSec: 1, lateMs: 40, limitPct: 1, nice: 0, opusKbps: 96 });
+    expect(report.setup).toMatchObject({ ramp: [1, 2], windowSec: WINDOW_SEC, warmupSec: 1, lateMs: 40, limitPct: 1, nice: 0, startSpacingMs: 200, opusKbps: 96 });
     expect(report.setup.catalog.tracks).toBeGreaterThan(0);
     expect(report.setup.catalog.trackSeconds).toBeGreaterThan(WINDOW_SEC);
     expect(report.setup.ffmpeg).toMatch(/^ffmpeg version /);
@@ -48,6 +48,7 @@ describe('npm run bench:voice (tiny)', () => {
       expect(step.cpu.ffmpegProcesses).toBe(step.servers);
       expect(step.settleSec).toBeGreaterThanOrEqual(1);
       expect(step.startMaxGapMs).toBeGreaterThanOrEqual(0);
+      expect(step.startBotLag.samples).toBeGreaterThan(0);
       for (const s of step.perServer) {
         expect(s.firstAudioMs).not.toBeNull();
         // The window lasts at least WINDOW_SEC: at least 50 slots a second.
@@ -61,6 +62,8 @@ describe('npm run bench:voice (tiny)', () => {
       expect(f.expected).toBe(step.perServer.reduce((n, s) => n + s.expected, 0));
       expect(f.received).toBe(step.perServer.reduce((n, s) => n + s.received, 0));
       expect(step.emulatorUdpDrops).toBeGreaterThanOrEqual(0);
+      expect(f.lateAtBench).toBeLessThanOrEqual(f.late);
+      expect(step.benchStalls.count).toBeGreaterThanOrEqual(0);
       expect(step.botLag.samples).toBeGreaterThan(0);
       expect(step.benchLag.samples).toBeGreaterThan(0);
       expect(step.cpu.machinePct).toBeGreaterThan(0);
@@ -78,9 +81,10 @@ describe('npm run bench:voice (tiny)', () => {
   it('formats a row per step and the answer', () => {
     const md = formatVoiceLoad(report);
     // Playback, then cost: one row per step in each table.
-    expect(md.match(/^\| 1 \| 1 \| \d+ \/ \d+ \| \d+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
-    expect(md.match(/^\| 2 \| 2 \| \d+ \/ \d+ \| \d+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
+    expect(md.match(/^\| 1 \| 1 \| \d+ \/ \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \/ [\d.]+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
+    expect(md.match(/^\| 2 \| 2 \| \d+ \/ \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \/ [\d.]+ \| [\d.]+ \| [\d,]+ \/ [\d,]+ \|/gm)).toHaveLength(1);
     expect(md.match(/^\| [12] \| [\d.]+ \| [\d.]+ \(\d+\) \|/gm)).toHaveLength(2);
+    expect(md).toMatch(/^\| 1 \| 1 \| .*\| \d+ \(\d+\) \/ \d+ \/ \d+ \|/m);
     expect(md).toMatch(/\*\*(Every step passed|\d+ servers playing at once passed|No step passed)/);
   });
 });

@@ -66,6 +66,12 @@ export interface VoiceServerOptions {
    * decoding in JavaScript would compete with the bot for the same cores.
    */
   decode?: boolean;
+  /**
+   * Keep only a session's latest frames: once it holds 2 × keepFrames, the oldest are dropped down
+   * to keepFrames (`frameCount` still counts them all). Default: keep every frame. For load runs,
+   * whose garbage collector would otherwise trace every frame of every stream.
+   */
+  keepFrames?: number;
 }
 
 export interface WaitOptions {
@@ -98,6 +104,7 @@ export class VoiceServerEmulator {
   readonly #cert: SelfSignedCert;
   readonly #heartbeatIntervalMs: number;
   readonly #decode: boolean;
+  readonly #keepFrames: number;
   readonly #live: Live[] = [];
   #nextSsrc = 1 + Math.floor(Math.random() * 0x7fff_0000);
   /** For `NODE_EXTRA_CA_CERTS` of a bot in another process (this process already trusts it). */
@@ -107,13 +114,14 @@ export class VoiceServerEmulator {
   readonly port: number;
   readonly udpPort: number;
 
-  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number; decode: boolean }) {
+  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number; decode: boolean; keepFrames: number }) {
     this.#https = init.https;
     this.#wss = init.wss;
     this.#udp = init.udp;
     this.#cert = init.cert;
     this.#heartbeatIntervalMs = init.heartbeatIntervalMs;
     this.#decode = init.decode;
+    this.#keepFrames = init.keepFrames;
     this.caCertPath = init.cert.certPath;
     this.port = init.port;
     this.udpPort = init.udpPort;
@@ -144,6 +152,7 @@ export class VoiceServerEmulator {
       udpPort: udp.address().port,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 13_750,
       decode: options.decode ?? true,
+      keepFrames: options.keepFrames ?? Infinity,
     });
   }
 
@@ -240,6 +249,7 @@ export class VoiceServerEmulator {
       createdAt: Date.now(),
       daveProtocolVersion: 0,
       frames: [],
+      frameCount: 0,
       speaking: [],
       resumes: [],
       heartbeats: [],
@@ -508,6 +518,8 @@ export class VoiceServerEmulator {
       }
     }
     r.frames.push({ arrivedAt, sequence: header.sequence, timestamp: header.timestamp, ssrc: header.ssrc, nonce, opus: Buffer.from(opus), pcm, silence: opus.equals(SILENCE) });
+    r.frameCount++;
+    if (r.frames.length >= 2 * this.#keepFrames) r.frames.splice(0, r.frames.length - this.#keepFrames);
   }
 
   #describe(guildId: string): string {

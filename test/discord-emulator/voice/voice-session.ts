@@ -78,6 +78,8 @@ export interface VoiceSession {
   /** When op 4 Session Description went out: the client is Ready then. */
   readyAt?: number;
   frames: VoiceFrame[];
+  /** Frames recorded in all (more than `frames` holds when the server keeps only the latest: `voiceKeepFrames`). */
+  frameCount: number;
   speaking: SpeakingEvent[];
   resumes: VoiceResumeRecord[];
   heartbeats: { at: number; seqAck: number | null }[];
