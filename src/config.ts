@@ -126,7 +126,7 @@ export interface Config {
    * previewCacheMaxBytes: the preview cache's size limit (least recently used clips go first).
    * tools: the ffmpeg and ffprobe every decode, preview clip and demo encode runs.
    */
-  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number; tools: Required<FfmpegTools> };
+  audio: { root: string | undefined; previewCacheDir: string; previewCacheMaxBytes: number; previewSeconds: number; tools: Required<Pick<FfmpegTools, 'ffmpegPath' | 'ffprobePath'>> };
   /** Result pages the bot keeps per /recommend (pages × count results, at most 50). */
   bot: { pages: number };
   /** Voice playback: how long the bot stays in a voice channel with nothing playing, or with nobody but bots. */

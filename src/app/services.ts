@@ -10,6 +10,7 @@ import type { Recommendation, RetrievalMode } from '../retrieval/recommender.ts'
 import { startEncoderWorker } from '../retrieval/encoders/worker/worker-encoders.ts';
 import { openRecommender, type RecommenderService } from '../retrieval/recommender-service.ts';
 import { TrackFinder } from '../retrieval/track-finder.ts';
+import { type ProcessLauncher, workerLauncher } from '../util/process-launcher.ts';
 
 /** A query's results as the result cache keeps them. */
 export interface CachedResults {
@@ -36,6 +37,11 @@ export interface AppServices {
   cache: CacheBackend;
   results: SafeCache<CachedResults>;
   previews: PreviewProvider;
+  /**
+   * Starts ffmpeg and ffprobe from a worker thread (previews, voice playback): a fork holds the
+   * thread that makes it for 15–50 ms, which the main event loop cannot spare.
+   */
+  launcher: ProcessLauncher;
   /** Tags of the serving index per category (filters, autocomplete); computed once per loaded index. */
   vocabulary(): TagVocabulary;
   /**
@@ -45,12 +51,19 @@ export interface AppServices {
   trackFinder(): TrackFinder;
 }
 
+/**
+ * ffmpeg and ffprobe run this much nicer than the bot: on a busy machine their encoding waits,
+ * not the thread that answers Discord and sends voice frames (their output runs seconds ahead).
+ */
+export const CHILD_NICENESS = 10;
+
 /** Where results live in the cache (shared by every process on one Redis). */
 export const RESULTS_NAMESPACE = 'cratedigger:results';
 
 /** Opens the index with warm models (they have embedded once in the worker) and the cache. */
 export async function openAppServices(config: Config, logger: Logger): Promise<AppServices> {
   const cache = await openCacheBackend(config.cache, logger);
+  const launcher = workerLauncher({ niceness: CHILD_NICENESS });
   let recommender: RecommenderService;
   try {
     recommender = await openRecommender({
@@ -71,7 +84,7 @@ export async function openAppServices(config: Config, logger: Logger): Promise<A
       cacheDir: config.audio.previewCacheDir,
       cacheMaxBytes: config.audio.previewCacheMaxBytes,
       excerptSec: config.audio.previewSeconds,
-      tools: config.audio.tools,
+      tools: { ...config.audio.tools, launcher },
     },
     () => {
       const s = recommender.status();
@@ -110,11 +123,12 @@ export async function openAppServices(config: Config, logger: Logger): Promise<A
     cache,
     results: cache.namespace<CachedResults>(RESULTS_NAMESPACE),
     previews,
+    launcher,
   };
 }
 
 /** Closes what openAppServices opened; each part is closed even when another fails. */
 export async function closeAppServices(ctx: AppServices): Promise<void> {
-  const results = await Promise.allSettled([ctx.recommender.close(), ctx.cache.close()]);
+  const results = await Promise.allSettled([ctx.recommender.close(), ctx.cache.close(), ctx.launcher.close()]);
   for (const r of results) if (r.status === 'rejected') ctx.logger.warn({ err: r.reason }, 'error while closing');
 }

@@ -64,6 +64,7 @@ export async function decodeAudio(file: string, opts: DecodeOptions = {}): Promi
   const result = await runTool(ffmpegBinary(opts), args, {
     file,
     timeoutMs: opts.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS,
+    launcher: opts.launcher,
     ownProcessGroup: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onStdout: (chunk) => {

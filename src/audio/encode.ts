@@ -66,6 +66,7 @@ export async function encodePcmToFile(
     const res = await runTool(ffmpegBinary(opts), args, {
       file: outFile,
       stdin: pcm,
+      launcher: opts.launcher,
       timeoutMs: opts.timeoutMs ?? 120_000,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
@@ -124,6 +125,7 @@ export async function encodePcmBatch(outputs: readonly PcmOutput[], sampleRate: 
     const first = specs[0]!.outFile;
     const res = await runTool(ffmpegBinary(opts), args, {
       file: first,
+      launcher: opts.launcher,
       timeoutMs: opts.timeoutMs ?? 120_000 + 10_000 * specs.length,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });

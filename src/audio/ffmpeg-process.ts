@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { directLauncher, type ProcessLauncher } from '../util/process-launcher.ts';
 import { AudioError } from './audio-error.ts';
 
 /**
@@ -8,6 +8,11 @@ import { AudioError } from './audio-error.ts';
 export interface FfmpegTools {
   ffmpegPath?: string;
   ffprobePath?: string;
+  /**
+   * How they are started: the bot passes its worker-thread launcher (a fork holds the calling
+   * thread for 15–50 ms); unset, they are spawned in this thread.
+   */
+  launcher?: ProcessLauncher | undefined;
 }
 
 export function ffmpegBinary(tools: FfmpegTools = {}): string {
@@ -34,6 +39,8 @@ export interface RunOptions {
    * unreadable. Only for jobs that write to our pipe (they end on EPIPE if we die).
    */
   ownProcessGroup?: boolean;
+  /** Where the child is started (FfmpegTools.launcher); default: this thread. */
+  launcher?: ProcessLauncher | undefined;
 }
 
 export interface RunResult {
@@ -57,7 +64,10 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       reject(opts.signal.reason);
       return;
     }
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: opts.ownProcessGroup ?? false });
+    const child = (opts.launcher ?? directLauncher).launch(binary, args, {
+      detached: opts.ownProcessGroup ?? false,
+      ...(opts.stdin ? { stdin: opts.stdin } : {}),
+    });
     const out: Buffer[] = [];
     let err = '';
     let settled = false;
@@ -89,11 +99,6 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       err += s;
       if (err.length > 2 * STDERR_KEEP) err = err.slice(-STDERR_KEEP);
     });
-    // EPIPE when ffmpeg exits before reading all input (e.g. it failed early): the exit code says why.
-    child.stdin.on('error', () => {});
-    if (opts.stdin) child.stdin.end(opts.stdin);
-    else child.stdin.end();
-
     child.on('error', (e: NodeJS.ErrnoException) => {
       finish(() =>
         reject(

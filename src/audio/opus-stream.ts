@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
+import { directLauncher } from '../util/process-launcher.ts';
 import { AudioError } from './audio-error.ts';
 import { ffmpegBinary, toolReason, type FfmpegTools } from './ffmpeg-process.ts';
 
@@ -59,7 +59,7 @@ export function opusArgs(file: string, bitrateKbps = DEFAULT_VOICE_KBPS): string
 /** Starts ffmpeg on `file`. The caller reads `stdout` and calls `kill()` when it stops early. */
 export function startOpusStream(file: string, opts: OpusStreamOptions = {}): OpusStream {
   const binary = ffmpegBinary(opts);
-  const child = spawn(binary, opusArgs(file, opts.bitrateKbps), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = (opts.launcher ?? directLauncher).launch(binary, opusArgs(file, opts.bitrateKbps));
   // A PassThrough in between, so `started` can watch the bytes without taking them from the reader.
   const stdout = new PassThrough({ highWaterMark: 64 * 1024 });
   child.stdout.pipe(stdout);
@@ -86,7 +86,7 @@ export function startOpusStream(file: string, opts: OpusStreamOptions = {}): Opu
       if (spawnError) {
         stderr = spawnError.code === 'ENOENT' ? `Cannot run ${binary}: it is not installed or not on PATH.` : String(spawnError.message);
       }
-      stdout.end();
+      if (!stdout.writableEnded) stdout.end();
       resolve({ code: spawnError ? null : code, killed, bytes, stderr: stderr.slice(-STDERR_KEEP) });
     });
   });
@@ -99,7 +99,7 @@ export function startOpusStream(file: string, opts: OpusStreamOptions = {}): Opu
     ended,
     started,
     kill() {
-      if (killed || child.exitCode !== null || child.signalCode !== null) return;
+      if (killed || child.exited) return;
       killed = true;
       child.kill('SIGKILL');
       stdout.destroy();

@@ -224,6 +224,7 @@ async function encodeClip(
     const res = await runTool(ffmpegBinary(opts), args, {
       file: sourceFile,
       timeoutMs: opts.timeoutMs ?? 120_000,
+      launcher: opts.launcher,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     if (res.code !== 0) {

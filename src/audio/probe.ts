@@ -43,6 +43,7 @@ export async function probeAudio(file: string, opts: ProbeOptions = {}): Promise
   const res = await runTool(ffprobeBinary(opts), args, {
     file,
     timeoutMs: opts.timeoutMs ?? 30_000,
+    launcher: opts.launcher,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   if (res.code !== 0) {

@@ -28,7 +28,7 @@ export async function createBotContext(config: Config, logger: Logger): Promise<
     voice: new VoicePlayers({
       logger,
       idleMs: config.voice.idleMs,
-      tools: config.audio.tools,
+      tools: { ...config.audio.tools, launcher: services.launcher },
       findAudio: (trackId) => findTrackAudio(trackId, { audioRoot: config.audio.root, previewCacheDir: config.audio.previewCacheDir }, servingIndex(services), logger),
     }),
   };

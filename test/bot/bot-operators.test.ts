@@ -194,15 +194,15 @@ describe('DISCORD_ADMIN_GUILD_ID', () => {
     expect(names(registrations({ guildId: '900', adminGuildId: '900' }, commands))).toEqual([{ guildId: '900', names: ['recommend', 'similar', 'voice', 'reload'] }]);
   });
 
-  it('deploys /recommend and /similar globally and /reload to the operators\' server, removing a global /reload', async () => {
+  it('deploys /recommend, /similar and /voice globally and /reload to the operators\' server, removing a global /reload', async () => {
     const emu = await DiscordEmulator.start();
     try {
       const discord = { token: emu.token, applicationId: emu.applicationId, apiUrl: emu.apiUrl, adminIds: [], guildId: undefined };
       await deployCommands({ discord: { ...discord, adminGuildId: undefined }, retrieval });
-      expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['similar', undefined], ['reload', undefined]]);
+      expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['similar', undefined], ['voice', undefined], ['reload', undefined]]);
       const report = await deployCommands({ discord: { ...discord, adminGuildId: emu.guild.id }, retrieval });
-      expect(deploySummary(report)).toBe(`Deployed /recommend, /similar globally (may take up to an hour to appear); /reload in server ${emu.guild.id}.`);
-      expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['similar', undefined], ['reload', emu.guild.id]]);
+      expect(deploySummary(report)).toBe(`Deployed /recommend, /similar, /voice globally (may take up to an hour to appear); /reload in server ${emu.guild.id}.`);
+      expect(emu.commands.map((c) => [c.name, c.guild_id])).toEqual([['recommend', undefined], ['similar', undefined], ['voice', undefined], ['reload', emu.guild.id]]);
       expect(emu.commands.find((c) => c.name === 'reload')?.default_member_permissions).toBe(String(PermissionFlagsBits.Administrator));
     } finally {
       await emu.close();

@@ -121,7 +121,7 @@ describe('npm start with a token', () => {
     // Register with the deploy script, as a person would.
     const deploy = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId, DISCORD_GUILD_ID: emu.guild.id });
     expect(await deploy.exit).toBe(0);
-    expect(deploy.stdout()).toBe(`Deployed /recommend, /similar, /reload in server ${emu.guild.id}.\n`);
+    expect(deploy.stdout()).toBe(`Deployed /recommend, /similar, /voice, /reload in server ${emu.guild.id}.\n`);
 
     const sent = Date.now();
     const ix = await emu.sendCommand({ name: 'recommend', options: { prompt: 'calm piano for a rainy evening' } });
@@ -178,7 +178,7 @@ describe('npm run deploy-commands', () => {
   it('registers globally without DISCORD_GUILD_ID, honouring DISCORD_API_URL', async () => {
     const run = start([DEPLOY], { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DISCORD_APPLICATION_ID: emu.applicationId });
     expect(await run.exit).toBe(0);
-    expect(run.stdout()).toMatch(/^Deployed \/recommend, \/similar, \/reload globally/);
+    expect(run.stdout()).toMatch(/^Deployed \/recommend, \/similar, \/voice, \/reload globally/);
     expect(emu.commands.filter((c) => c.guild_id === undefined).map((c) => c.name).sort()).toEqual(['recommend', 'reload', 'similar', 'voice']);
   });
 

@@ -166,6 +166,8 @@ describe('now-playing message', () => {
     ]);
     expect(nowPlayingMessage(view(q)).allowedMentions).toEqual({ parse: [] });
     expect(messageProblems(nowPlayingMessage(view(q)) as unknown as Record<string, unknown>)).toEqual([]);
+    // A track played from its cached preview clip says it is an excerpt.
+    expect(nowPlayingEmbed(view(q, { previewOnly: true })).description).toContain('\n_A preview excerpt: the full file is not on this server._\n');
     // The last track says so.
     let last = q;
     for (let i = 0; i < 5; i++) last = trackEnded(last);

@@ -23,6 +23,8 @@ export interface NowPlayingView {
   left?: { reason: LeaveReason; by?: string; to?: string };
   /** Set on the message of a list that another list replaced: who replaced it. */
   replacedBy?: string;
+  /** The current track plays from its cached preview clip (an excerpt), its own file being absent. */
+  previewOnly?: boolean;
 }
 
 /** Tracks listed under "Next". */
@@ -96,7 +98,9 @@ export function nowPlayingEmbed(view: NowPlayingView, nextShown = NEXT_SHOWN): A
   let title: string;
   if (track) {
     title = `🔊 Now playing (${q.position + 1}/${total})`;
-    lines.push(`**${trackName(track)}**`, creditLine(track), '');
+    lines.push(`**${trackName(track)}**`, creditLine(track));
+    if (view.previewOnly) lines.push('_A preview excerpt: the full file is not on this server._');
+    lines.push('');
     const next = upNext(q, nextShown);
     lines.push(next.length ? `**Next:** ${next.map(trackName).join(' · ')}` : '**Next:** nothing, this is the last track.');
     lines.push(`In <#${view.channelId}> · list of ${mention(q.requestedBy)}`);

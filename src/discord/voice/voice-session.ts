@@ -44,6 +44,8 @@ const EXIT_GRACE_MS = 2_000;
 interface Playing {
   track: QueueTrack;
   file: string;
+  /** Playing a cached preview clip, the track's own file being absent. */
+  previewOnly: boolean;
   stream: OpusStream;
   resource: AudioResource | null;
 }
@@ -113,6 +115,7 @@ export class VoiceSession {
     return session;
   }
 
+  /** Log lines name the server and the channel it is in now (a moderator may have moved it). */
   get #log(): Logger {
     return this.#deps.logger.child({ guild: this.guildId, channel: this.channelId });
   }
@@ -142,7 +145,8 @@ export class VoiceSession {
 
   /** What the now-playing message shows now. */
   view(): NowPlayingView | null {
-    return this.#queue ? { queue: this.#queue, channelId: this.channelId, ...(this.#left ? { left: this.#left } : {}) } : null;
+    if (!this.#queue) return null;
+    return { queue: this.#queue, channelId: this.channelId, ...(this.#left ? { left: this.#left } : {}), ...(this.#current?.previewOnly ? { previewOnly: true } : {}) };
   }
 
   /**
@@ -162,7 +166,8 @@ export class VoiceSession {
     this.#queue = startQueue(tracks, by, previous ?? undefined);
     this.#post = new NowPlayingPost(textChannel, this.#log);
     this.#log.info({ by, tracks: tracks.length, replaced: previous?.status === 'playing' }, 'voice list started');
-    this.#render();
+    // The message comes once the first track plays (or is passed over): it never names a track
+    // as playing that turns out to have no audio.
     void this.#startCurrent();
   }
 
@@ -261,7 +266,7 @@ export class VoiceSession {
         continue;
       }
       const stream = startOpusStream(audio.file, this.#deps.tools);
-      this.#current = { track, file: audio.file, stream, resource: null };
+      this.#current = { track, file: audio.file, previewOnly: audio.source === 'preview', stream, resource: null };
       const started = await stream.started;
       if (stale()) {
         stream.kill();
