@@ -38,13 +38,11 @@ Needs ffmpeg with libopus. Writes bench/RESULTS.md (section "${VOICE_LABEL}").
   --spacing <ms>       between two servers' starts in a step: people do not all press at
                        once (default 200)
   --late-ms <ms>       a frame later than this after its slot is late (default 40)
-  --ffmpeg-nice <n>    run the bot's ffmpeg n nicer than the bot (a wrapper as FFMPEG_PATH), so
-                       its read-ahead bursts yield to the bot's audio clock (default 0)
   --keep-going         run every step, also after one failed
   --nice=<n>           change this process's scheduling priority by n before the bot starts (the
-                       bot, its ffmpeg processes and the emulator inherit it): on a machine shared
-                       with other work, e.g. --nice=-10 gives them the CPU they ask for (negative needs
-                       root); default 0
+                       bot and the emulator inherit it; the bot starts ffmpeg 10 nicer than
+                       itself): on a machine shared with other work, e.g. --nice=-10 gives them
+                       the CPU they ask for (negative needs root); default 0
   --json               print one JSON object instead of the tables
   --results <file>     where to write the results (default bench/RESULTS.md)
   --no-results         do not write a results file`;
@@ -76,7 +74,6 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
       spacing: { type: 'string' },
       'keep-going': { type: 'boolean', default: false },
       nice: { type: 'string' },
-      'ffmpeg-nice': { type: 'string' },
       json: { type: 'boolean', default: false },
       results: { type: 'string' },
       'no-results': { type: 'boolean', default: false },
@@ -96,7 +93,6 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
     limitPct: 1,
     keepGoing: values['keep-going'],
     nice: niceOption(values.nice),
-    ffmpegNice: intOption('ffmpeg-nice', values['ffmpeg-nice'], 0, 19) ?? 0,
     env: process.env,
     onProgress: (line) => io.err(`bench:voice: ${line}`),
   });

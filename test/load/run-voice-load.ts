@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { getPriority, loadavg, setPriority } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -50,11 +49,6 @@ export interface VoiceLoadOptions {
    * the cores it asks for, as on a machine of its own. 0 leaves it as it is.
    */
   nice: number;
-  /**
-   * Runs the bot's ffmpeg this much nicer than the bot (through a wrapper script as FFMPEG_PATH),
-   * so its read-ahead bursts yield to the bot's 20-ms audio clock. 0: as the bot runs it.
-   */
-  ffmpegNice: number;
   /** Where FFMPEG_PATH and MODELS_DIR may come from; nothing else of it reaches the bot. */
   env: NodeJS.ProcessEnv;
   onProgress: (line: string) => void;
@@ -133,9 +127,8 @@ export interface VoiceLoadReport {
     startSpacingMs: number;
     lateMs: number;
     limitPct: number;
-    /** The nice value the bench and the bot ran at, and how much nicer ffmpeg ran. */
+    /** The nice value the bench and the bot ran at (the bot starts ffmpeg 10 nicer than itself). */
     nice: number;
-    ffmpegNice: number;
     catalog: { tracks: number; audioFiles: number; trackSeconds: number; format: string };
     opusKbps: number;
     ffmpeg: string;
@@ -240,7 +233,6 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       lateMs: o.lateMs,
       limitPct: o.limitPct,
       nice: getPriority(),
-      ffmpegNice: o.ffmpegNice,
       catalog: { tracks: 0, audioFiles: 0, trackSeconds, format: 'MP3 128 kbps, 44.1 kHz stereo (pink noise under a gliding tone)' },
       opusKbps: DEFAULT_VOICE_KBPS,
       ffmpeg: ffmpegVersion(ffmpeg),
@@ -267,7 +259,6 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   try {
     o.onProgress(`catalog: ${trackSeconds}-s audio files and an index with the generated models`);
     const catalog = await writeVoiceCatalog(dir, { trackSeconds, ffmpeg });
-    const botFfmpeg = o.ffmpegNice ? await niceWrapper(dir, ffmpeg, o.ffmpegNice) : ffmpeg;
     report.setup.catalog = { ...report.setup.catalog, tracks: catalog.tracks, audioFiles: catalog.audioFiles };
     // Each session keeps only its latest frames (enough for the window and the late ones after it):
     // tracing every frame of every stream made this process's garbage collector pause for seconds.
@@ -282,7 +273,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
       INDEX_NAME: catalog.indexName,
       AUDIO_ROOT: catalog.audioRoot,
       PREVIEW_CACHE_DIR: path.join(dir, 'previews'),
-      FFMPEG_PATH: botFfmpeg,
+      FFMPEG_PATH: ffmpeg,
       VOICE_IDLE_SECONDS: '3600',
       ORT_THREADS: '1',
       LOG_LEVEL: 'info',
@@ -488,13 +479,6 @@ async function pressPlay(emu: DiscordEmulator, i: number, prompt: string): Promi
     // A wait that timed out: the step goes on without this server.
     return { failure: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
   }
-}
-
-/** A script that runs `ffmpeg` `by` nicer (exec: the ffmpeg process keeps the script's pid and parent). */
-async function niceWrapper(dir: string, ffmpeg: string, by: number): Promise<string> {
-  const file = path.join(dir, 'ffmpeg-nice.sh');
-  await writeFile(file, `#!/bin/sh\nexec nice -n ${by} ${JSON.stringify(ffmpeg)} "$@"\n`, { mode: 0o755 });
-  return file;
 }
 
 /** Warnings and errors in the bot's log lines, each message once with how often. */
