@@ -17,9 +17,9 @@ import { runVoiceLoad } from './run-voice-load.ts';
 import { formatVoiceLoad } from './voice-report.ts';
 
 export const VOICE_LABEL = 'voice';
-const DEFAULT_RAMP = [1, 2, 4, 8, 16, 32, 64];
-/** Joins and leaves are gateway messages; discord.js sends at most 120 a minute, so one step stays under 100 joins. */
-const MAX_SERVERS = 100;
+const DEFAULT_RAMP = [1, 2, 4, 8, 16, 32, 64, 96, 128, 160, 192];
+/** The emulator's servers; from 90 on, starts are spaced to 667 ms (discord.js sends at most 120 gateway messages a minute, joins among them). */
+const MAX_SERVERS = 250;
 
 export const BENCH_VOICE_USAGE = `Usage: npm run bench:voice -- [options]
 
@@ -36,7 +36,8 @@ Needs ffmpeg with libopus. Writes bench/RESULTS.md (section "${VOICE_LABEL}").
   --warmup <s>         seconds between all playing and the window, while ffmpeg fills its
                        read-ahead (default 10)
   --spacing <ms>       between two servers' starts in a step: people do not all press at
-                       once (default 200)
+                       once (default 200; from 90 servers on at least 667, as joins are gateway
+                       messages and discord.js sends at most 120 a minute)
   --late-ms <ms>       a frame later than this after its slot is late (default 40)
   --keep-going         run every step, also after one failed
   --nice=<n>           change this process's scheduling priority by n before the bot starts (the

@@ -80,6 +80,8 @@ export interface VoiceStep {
   startFailures: string[];
   /** The bot's warnings and errors during the step (its log, level ≥ warn), each message once with how often. */
   botWarnings: { msg: string; count: number }[];
+  /** Between two servers' starts (ms). */
+  spacingMs: number;
   /** From the press to the first audio frame (ms). */
   firstAudioMs: { p50: number; max: number };
   /**
@@ -152,6 +154,13 @@ const SETTLE_LIMIT_SEC = 120;
 const ANSWER_TIMEOUT_MS = 120_000;
 /** discord.js sends at most 120 gateway messages a minute per shard; op 4s (joins and leaves) past that wait. */
 const GATEWAY_SENDS_PER_MINUTE = 100;
+/** From this many servers on, starts are spaced so that joins stay within that budget. */
+const PACED_FROM = 90;
+
+/** Between two servers' starts in a step of `n` (ms): as asked, or slower where joins would exceed the gateway's budget. */
+export function startSpacing(n: number, asked: number): number {
+  return n >= PACED_FROM ? Math.max(asked, Math.ceil(60_000 / PACED_FROM)) : asked;
+}
 
 function ffmpegVersion(ffmpeg: string): string {
   try {
@@ -218,8 +227,9 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
   const maxServers = ramp.at(-1)!;
   const ffmpeg = o.env.FFMPEG_PATH || 'ffmpeg';
   const { dir, cleanup } = await tempDir('voice-load');
-  // Long enough that the first track plays through the slowest step: joins, warm-up, window, leave.
-  const trackSeconds = Math.ceil(o.warmupSec + SETTLE_LIMIT_SEC + o.windowSec + 120);
+  // Long enough that the first track plays through the slowest step: starts, warm-up, window, leave.
+  const startsSec = (maxServers * startSpacing(maxServers, o.startSpacingMs)) / 1000;
+  const trackSeconds = Math.ceil(startsSec + o.warmupSec + SETTLE_LIMIT_SEC + o.windowSec + 120);
   const report: VoiceLoadReport = {
     startedAt: started.toISOString(),
     durationSec: 0,
@@ -262,7 +272,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
     report.setup.catalog = { ...report.setup.catalog, tracks: catalog.tracks, audioFiles: catalog.audioFiles };
     // Each session keeps only its latest frames (enough for the window and the late ones after it):
     // tracing every frame of every stream made this process's garbage collector pause for seconds.
-    const keepFrames = Math.ceil((o.windowSec + 10) * (1000 / FRAME_MS));
+    const keepFrames = Math.ceil((o.windowSec + 5) * (1000 / FRAME_MS));
     emu = await DiscordEmulator.start({ voice: true, voiceDecode: false, voiceKeepFrames: keepFrames, guilds: maxServers, members: maxServers });
     const env: NodeJS.ProcessEnv = {
       DISCORD_TOKEN: emu.token,
@@ -296,7 +306,8 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
     let promptIx = 0;
     for (const n of ramp) {
       o.onProgress(`${n} server(s): waiting for the gateway's send budget`);
-      await gatewayBudget(emu, n);
+      await gatewayBudget(emu, Math.min(n, PACED_FROM));
+      const spacingMs = startSpacing(n, o.startSpacingMs);
       o.onProgress(`${n} server(s): /recommend and ▶ Play in voice in each`);
       const servers = emu.guilds.slice(0, n);
       const pressedAt = new Map<string, number>();
@@ -315,7 +326,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         await Promise.all(
           servers.map(async (g, i) => {
             // People do not all press at the same moment: one server starts every startSpacingMs.
-            await sleep(i * o.startSpacingMs);
+            await sleep(i * spacingMs);
             if (!inVoice.has(i)) {
               await emu!.joinVoice({ user: emu!.members[i]!, channelId: g.voiceChannels[0]!.id, guild: g.guild.id });
               inVoice.add(i);
@@ -374,6 +385,7 @@ export async function runVoiceLoad(o: VoiceLoadOptions): Promise<VoiceLoadReport
         servers: n,
         playing: firstAudio.size,
         startFailures,
+        spacingMs,
         settleSec,
         caughtUp,
         startMaxGapMs,

@@ -96,7 +96,7 @@ describe('npm run bench:voice options', () => {
     expect(help.stdout).toContain('Usage: npm run bench:voice -- [options]');
     const bad = await runScript('test/load/bench-voice.ts', ['--servers', '1,0,4']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--servers takes a comma-separated list of whole numbers from 1 to 100 (got "0")');
+    expect(bad.stderr).toContain('--servers takes a comma-separated list of whole numbers from 1 to 250 (got "0")');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -55,11 +55,12 @@ export function voiceAnswer(r: VoiceLoadReport): string {
 export function formatVoiceLoad(r: VoiceLoadReport): string {
   const s = r.setup;
   const c = s.catalog;
+  const paced = Math.max(0, ...r.steps.map((st) => st.spacingMs).filter((ms) => ms > s.startSpacingMs));
   const lines = [
     `Run ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${r.durationSec} s. Machine: ${machineLine(r.machine)}; 1-minute load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end (other work shares it).`,
     `The bot: its own process (the real startBot, ready in ${s.readyMs} ms), @discordjs/voice with ${s.ffmpeg} (libopus, ${s.opusKbps} kbps, Ogg Opus on a pipe). ` +
       `Tracks: ${c.tracks} tracks over ${c.audioFiles} files of ${c.trackSeconds} s, ${c.format}. ` +
-      `Discord: the emulator ${s.emulator}. ${s.nice !== 0 ? `The bench and the bot ran at nice ${s.nice} (\`--nice\`; the bot starts ffmpeg 10 nicer than itself): other work shared the machine, and this gives the bot the CPU it asks for. ` : ''}In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice, one server every ${s.startSpacingMs} ms; ` +
+      `Discord: the emulator ${s.emulator}. ${s.nice !== 0 ? `The bench and the bot ran at nice ${s.nice} (\`--nice\`; the bot starts ffmpeg 10 nicer than itself): other work shared the machine, and this gives the bot the CPU it asks for. ` : ''}In each step a member of each server joins a voice channel, runs /recommend and presses ▶ Play in voice, one server every ${s.startSpacingMs} ms${paced ? ` (every ${paced} ms from 90 servers on: joins are gateway messages, and discord.js sends at most 120 a minute)` : ''}; ` +
       `after ${s.warmupSec} s of warm-up — longer until every stream is steady, 50 frames a second ± 5 % (after the presses @discordjs/voice's one 20-ms clock for all players stalls while the bot answers, joins and ffmpeg fills its read-ahead, then sends the backlog faster; "silence while starting" is the longest a stream already playing went without a frame meanwhile, "settled" how long until steady) — ${s.windowSec} s are measured; then /voice leave everywhere. The ramp stops at the first step that fails.`,
     '',
     `A frame's slot is its place on @discordjs/voice's 20-ms clock (RTP sequence number; the schedule anchored where the stream was least behind in the window). ` +
