@@ -11,20 +11,37 @@ export interface LagFigures {
   samples: number;
 }
 
+/** A lag measurement in progress: `stop()` ends it and gives the figures (once). */
+export interface LagMeter {
+  stop(): LagFigures;
+}
+
 /**
- * Measures how late this thread's event loop runs while `work` does (a timer sampled every
- * millisecond): the delay a Discord heartbeat or interaction would see behind our own work.
+ * Starts measuring how late this thread's event loop runs (a timer sampled every millisecond):
+ * the delay a Discord heartbeat, an interaction or a voice frame would see behind other work.
  */
-export async function withEventLoopLag<T>(work: () => Promise<T>): Promise<{ result: T; lag: LagFigures }> {
+export function startEventLoopLag(): LagMeter {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      // The histogram holds the intervals between ticks of a 1 ms timer: lag is what exceeds 1 ms.
+      const ms = (ns: number) => r3(Math.max(0, ns / 1e6 - RESOLUTION_MS));
+      return { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), samples: histogram.count };
+    },
+  };
+}
+
+/** The event loop's lag while `work` runs. */
+export async function withEventLoopLag<T>(work: () => Promise<T>): Promise<{ result: T; lag: LagFigures }> {
+  const meter = startEventLoopLag();
+  let lag: LagFigures | undefined;
   try {
     const result = await work();
-    histogram.disable();
-    // The histogram holds the intervals between ticks of a 1 ms timer: lag is what exceeds 1 ms.
-    const ms = (ns: number) => r3(Math.max(0, ns / 1e6 - RESOLUTION_MS));
-    return { result, lag: { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), samples: histogram.count } };
+    lag = meter.stop();
+    return { result, lag };
   } finally {
-    histogram.disable();
+    if (!lag) meter.stop();
   }
 }

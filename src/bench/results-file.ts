@@ -6,7 +6,7 @@ const RESULTS_DOC: ResultsDocument = {
   kind: 'bench',
   title: '# Benchmark results',
   intro: [
-    'Written by `npm run bench` (one section per model set) and `npm run bench:bot` (the bot under load); a run replaces its own section.',
+    'Written by `npm run bench` (one section per model set), `npm run bench:bot` (the bot under load) and `npm run bench:voice` (voice playback); a run replaces its own section.',
     'Figures are from one run on the machine named in each section; `--json` prints the same figures as one object.',
   ],
 };

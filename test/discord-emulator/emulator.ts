@@ -67,6 +67,10 @@ export interface EmulatorOptions {
   voice?: boolean;
   /** The voice server's op 8 Hello heartbeat interval (Discord: 13 750 ms). */
   voiceHeartbeatIntervalMs?: number;
+  /** Decode received Opus to PCM (default true); false: frames are decrypted and recorded with empty `pcm` (load runs). */
+  voiceDecode?: boolean;
+  /** Keep only each voice session's latest frames (between n and 2n; default all): load runs. */
+  voiceKeepFrames?: number;
 }
 
 export interface WaitOptions {
@@ -199,7 +203,11 @@ export class DiscordEmulator {
     const { world } = state;
     const shards = options.shards ?? 1;
     const voiceServer = options.voice
-      ? await VoiceServerEmulator.start({ ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}) })
+      ? await VoiceServerEmulator.start({
+          ...(options.voiceHeartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}),
+          ...(options.voiceDecode !== undefined ? { decode: options.voiceDecode } : {}),
+          ...(options.voiceKeepFrames !== undefined ? { keepFrames: options.voiceKeepFrames } : {}),
+        })
       : undefined;
     const voiceStates = new VoiceStates(world, () => state.dispatch, () => voiceServer);
     const gateway = new Gateway({

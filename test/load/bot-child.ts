@@ -2,9 +2,11 @@
  * The bot under load, in a process of its own: the real startBot with the configuration from the
  * environment, so its memory is the bot's alone. Driven over IPC by the load run: `memory` asks for
  * its RSS, `crash-worker` makes its encoder worker thread exit for real (the test hook the
- * worker-restart tests use). SIGTERM stops it cleanly.
+ * worker-restart tests use), `lag-start`/`lag-stop` measure its event-loop lag over a window (the
+ * voice bench). SIGTERM stops it cleanly.
  */
 import '../../src/util/openmp-env.ts'; // first: before faiss-node loads
+import { startEventLoopLag, type LagMeter } from '../../src/bench/event-loop-lag.ts';
 import { startBot } from '../../src/discord/start-bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -15,6 +17,7 @@ const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, format: 'json', secrets: [config.discord.token] });
 const bot = await startBot(config, logger);
 const reply = (message: ChildReply) => process.send?.(message);
+let lagMeter: LagMeter | undefined;
 
 process.on('message', (message: ChildRequest) => {
   if (message.op === 'memory') {
@@ -27,6 +30,16 @@ process.on('message', (message: ChildRequest) => {
   else if (message.op === 'crash-worker') {
     crashEncoderWorker(bot.ctx.recommender.engine().encoders, 'now');
     reply({ op: 'crash-worker' });
+  }
+  else if (message.op === 'lag-start') {
+    lagMeter?.stop();
+    lagMeter = startEventLoopLag();
+    reply({ op: 'lag-start' });
+  }
+  else if (message.op === 'lag-stop') {
+    const lag = lagMeter?.stop() ?? { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
+    lagMeter = undefined;
+    reply({ op: 'lag-stop', lag });
   }
 });
 process.once('SIGTERM', () => {

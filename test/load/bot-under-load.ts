@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import type { LagFigures } from '../../src/bench/event-loop-lag.ts';
 import { BotProcess, type LogLine } from '../bot/helpers/bot-process.ts';
 import type { ChildReply, ChildRequest } from './child-protocol.ts';
 
 const CHILD = fileURLToPath(new URL('./bot-child.ts', import.meta.url));
 
-/** The bot process under load (test/load/bot-child.ts): its logs, its memory, a way to crash its encoder worker. */
+/** The bot process under load (test/load/bot-child.ts): its logs, its memory, its event-loop lag, a way to crash its encoder worker. */
 export class BotUnderLoad {
   private constructor(
     private readonly process: BotProcess,
@@ -39,6 +40,18 @@ export class BotUnderLoad {
   async crashWorker(): Promise<void> {
     send(this.process, { op: 'crash-worker' });
     await reply(this.process, 'crash-worker', 10_000);
+  }
+
+  /** Starts measuring the bot's event-loop lag (in the bot process, on its main thread). */
+  async startLag(): Promise<void> {
+    send(this.process, { op: 'lag-start' });
+    await reply(this.process, 'lag-start', 10_000);
+  }
+
+  /** Ends the measurement `startLag` began: the lag figures over that time. */
+  async stopLag(): Promise<LagFigures> {
+    send(this.process, { op: 'lag-stop' });
+    return (await reply(this.process, 'lag-stop', 10_000)).lag;
   }
 
   /** SIGTERM; resolves with the exit code once it has shut down. */

@@ -49,14 +49,29 @@ export const VoiceClose = {
 } as const;
 
 const SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+/** The `pcm` of every frame when decoding is off. */
+const NOT_DECODED = new Int16Array(0);
 const DAVE_MARKER = 0xfafa;
 const DISCOVERY_LENGTH = 74;
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 const SAMPLE_RATE = 48_000;
 const CHANNELS = 2;
 
 export interface VoiceServerOptions {
   /** Op 8 Hello's heartbeat interval (Discord: 13 750 ms). */
   heartbeatIntervalMs?: number;
+  /**
+   * Decode each frame's Opus to PCM (default true). False keeps decryption and every frame's record
+   * but leaves `pcm` empty: the load bench receives dozens of streams in its own process, where
+   * decoding in JavaScript would compete with the bot for the same cores.
+   */
+  decode?: boolean;
+  /**
+   * Keep only a session's latest frames: once it holds 2 × keepFrames, the oldest are dropped down
+   * to keepFrames (`frameCount` still counts them all). Default: keep every frame. For load runs,
+   * whose garbage collector would otherwise trace every frame of every stream.
+   */
+  keepFrames?: number;
 }
 
 export interface WaitOptions {
@@ -88,6 +103,8 @@ export class VoiceServerEmulator {
   readonly #udp: UdpSocket;
   readonly #cert: SelfSignedCert;
   readonly #heartbeatIntervalMs: number;
+  readonly #decode: boolean;
+  readonly #keepFrames: number;
   readonly #live: Live[] = [];
   #nextSsrc = 1 + Math.floor(Math.random() * 0x7fff_0000);
   /** For `NODE_EXTRA_CA_CERTS` of a bot in another process (this process already trusts it). */
@@ -97,12 +114,14 @@ export class VoiceServerEmulator {
   readonly port: number;
   readonly udpPort: number;
 
-  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number }) {
+  private constructor(init: { https: HttpsServer; wss: WebSocketServer; udp: UdpSocket; cert: SelfSignedCert; port: number; udpPort: number; heartbeatIntervalMs: number; decode: boolean; keepFrames: number }) {
     this.#https = init.https;
     this.#wss = init.wss;
     this.#udp = init.udp;
     this.#cert = init.cert;
     this.#heartbeatIntervalMs = init.heartbeatIntervalMs;
+    this.#decode = init.decode;
+    this.#keepFrames = init.keepFrames;
     this.caCertPath = init.cert.certPath;
     this.port = init.port;
     this.udpPort = init.udpPort;
@@ -121,6 +140,9 @@ export class VoiceServerEmulator {
     const udp = createSocket('udp4');
     udp.bind(0, '127.0.0.1');
     await once(udp, 'listening');
+    // Room for a few seconds of many streams (the kernel caps it at net.core.rmem_max): a busy
+    // test process must not lose datagrams it would have read a moment later.
+    udp.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
     return new VoiceServerEmulator({
       https,
       wss,
@@ -129,6 +151,8 @@ export class VoiceServerEmulator {
       port: (https.address() as AddressInfo).port,
       udpPort: udp.address().port,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 13_750,
+      decode: options.decode ?? true,
+      keepFrames: options.keepFrames ?? Infinity,
     });
   }
 
@@ -225,6 +249,7 @@ export class VoiceServerEmulator {
       createdAt: Date.now(),
       daveProtocolVersion: 0,
       frames: [],
+      frameCount: 0,
       speaking: [],
       resumes: [],
       heartbeats: [],
@@ -424,7 +449,7 @@ export class VoiceServerEmulator {
     r.selected = { protocol: 'udp', address: String(data.address), port: Number(data.port), mode };
     r.mode = mode as EncryptionMode;
     r.secretKey = new Uint8Array(randomBytes(32));
-    live.decoder ??= new OpusScript(SAMPLE_RATE, CHANNELS, OpusScript.Application.AUDIO);
+    if (this.#decode) live.decoder ??= new OpusScript(SAMPLE_RATE, CHANNELS, OpusScript.Application.AUDIO);
     r.readyAt = Date.now();
     this.#send(socket, {
       op: VoiceOp.SessionDescription,
@@ -465,7 +490,7 @@ export class VoiceServerEmulator {
 
   #receive(live: Live, msg: Buffer, arrivedAt: number): void {
     const r = live.record;
-    if (!r.mode || !r.secretKey || !live.decoder) {
+    if (!r.mode || !r.secretKey || (this.#decode && !live.decoder)) {
       r.decryptFailures++;
       return;
     }
@@ -482,15 +507,19 @@ export class VoiceServerEmulator {
       r.daveFrames++;
       return;
     }
-    let pcm: Int16Array;
-    try {
-      const decoded = live.decoder.decode(opus);
-      pcm = new Int16Array(new Uint8Array(decoded).buffer);
-    } catch {
-      r.decodeFailures++;
-      return;
+    let pcm = NOT_DECODED;
+    if (live.decoder) {
+      try {
+        const decoded = live.decoder.decode(opus);
+        pcm = new Int16Array(new Uint8Array(decoded).buffer);
+      } catch {
+        r.decodeFailures++;
+        return;
+      }
     }
     r.frames.push({ arrivedAt, sequence: header.sequence, timestamp: header.timestamp, ssrc: header.ssrc, nonce, opus: Buffer.from(opus), pcm, silence: opus.equals(SILENCE) });
+    r.frameCount++;
+    if (r.frames.length >= 2 * this.#keepFrames) r.frames.splice(0, r.frames.length - this.#keepFrames);
   }
 
   #describe(guildId: string): string {

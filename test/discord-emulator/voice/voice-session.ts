@@ -13,7 +13,7 @@ export interface VoiceFrame {
   nonce: number;
   /** The Opus packet as decrypted. */
   opus: Buffer;
-  /** Decoded PCM: 48 kHz, 2 channels interleaved (960 samples per channel for 20 ms). */
+  /** Decoded PCM: 48 kHz, 2 channels interleaved (960 samples per channel for 20 ms); empty when the server does not decode (`voiceDecode: false`). */
   pcm: Int16Array;
   /** The client's Opus silence frame (F8 FF FE), the padding @discordjs/voice sends when a stream ends (4 of its 5 reach the wire) or pauses. */
   silence: boolean;
@@ -78,6 +78,8 @@ export interface VoiceSession {
   /** When op 4 Session Description went out: the client is Ready then. */
   readyAt?: number;
   frames: VoiceFrame[];
+  /** Frames recorded in all (more than `frames` holds when the server keeps only the latest: `voiceKeepFrames`). */
+  frameCount: number;
   speaking: SpeakingEvent[];
   resumes: VoiceResumeRecord[];
   heartbeats: { at: number; seqAck: number | null }[];
