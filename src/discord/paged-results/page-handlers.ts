@@ -43,7 +43,7 @@ export async function onPageButton(interaction: MessageComponentInteraction, ctx
   if (!turn) return;
   const messageId = interaction.message.id;
   await ctx.pages.exclusive(messageId, async () => {
-    const state = await ctx.pages.get(messageId);
+    const state = await ctx.pages.forMessage(interaction.message);
     if (!state) {
       // Dead buttons go, for everyone; the presser learns why. The "More like this" menu stays:
       // its choices carry their track ids and need no saved state.
