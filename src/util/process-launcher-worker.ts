@@ -3,7 +3,7 @@
  * lands here, not on the main event loop) and relays their output and exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LauncherReply, LauncherRequest } from './process-launcher-protocol.ts';
 
@@ -22,7 +22,8 @@ function start(req: Extract<LauncherRequest, { type: 'spawn' }>): void {
   children.set(req.id, entry);
   if (child.pid !== undefined && niceness) {
     try {
-      setPriority(child.pid, niceness);
+      // Added to the bot's own niceness (as `nice -n` does), within Linux's range.
+      setPriority(child.pid, Math.min(19, Math.max(-20, getPriority() + niceness)));
     } catch {
       // Not allowed here (a container without the right): it runs at the bot's priority.
     }
