@@ -97,7 +97,7 @@ export function defaultFactoryFor(rows: number): string {
  * Lists an IVF search visits by default: 1/IVF_PROBE_DIVISOR of them (so the scanned share of
  * the catalog stays the same as it grows), never fewer than DEFAULT_SEARCH_PARAMS.nprobe.
  * Measured on IVF-Flat, top 300 (bench/RESULTS.md): 1M/4096 lists, nprobe 64 → recall 0.93,
- * 128 → 0.987 at 7.8 ms p50; 100k/1024 lists, nprobe 32 → 0.956, 64 → 0.989 at 1.5 ms.
+ * 96 → 0.969, 128 → 0.987 at 7.7 ms p50; 100k/1024 lists, nprobe 32 → 0.954, 64 → 0.990 at 1.8 ms.
  */
 const IVF_PROBE_DIVISOR = 32;
 
