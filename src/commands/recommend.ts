@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { replyWithPages } from '../discord/paged-results/reply-with-pages.ts';
+import { deferResults, replyWithPages } from '../discord/paged-results/reply-with-pages.ts';
 import { filterInput, respondWithTags, withFilterOptions } from './filter-options.ts';
 import type { Command } from './command.ts';
 import { DEFAULT_COUNT, MAX_COUNT, prepareQuery, runQuery } from '../app/recommend-query.ts';
@@ -30,8 +30,8 @@ const handlers = {
       count: interaction.options.getInteger('count'),
       ...filterInput(interaction),
     });
-    await interaction.deferReply();
-    await replyWithPages(interaction, await runQuery(ctx, query), ctx);
+    const reply = await deferResults(interaction);
+    await replyWithPages(reply, await runQuery(ctx, query), ctx);
   },
   async autocomplete(interaction, ctx) {
     if (!(await respondWithTags(interaction, ctx))) await interaction.respond([]);

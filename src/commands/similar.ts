@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { replyWithPages } from '../discord/paged-results/reply-with-pages.ts';
+import { deferResults, replyWithPages } from '../discord/paged-results/reply-with-pages.ts';
 import { filterInput, respondWithTags, withFilterOptions } from './filter-options.ts';
 import type { Command } from './command.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from '../app/recommend-query.ts';
@@ -25,8 +25,8 @@ export const similar = {
   async execute(interaction, ctx) {
     // Validated before deferring: an unknown track or filter gets an immediate private answer.
     const query = prepareSimilar(ctx, { track: interaction.options.getString('track', true), count: interaction.options.getInteger('count'), ...filterInput(interaction) });
-    await interaction.deferReply();
-    await replyWithPages(interaction, await runSimilar(ctx, query), ctx);
+    const reply = await deferResults(interaction);
+    await replyWithPages(reply, await runSimilar(ctx, query), ctx);
   },
   async autocomplete(interaction, ctx) {
     if (await respondWithTags(interaction, ctx)) return;

@@ -4,7 +4,7 @@ import { prepareSimilar, runSimilar } from '../app/similar-query.ts';
 import type { BotContext } from './bot-context.ts';
 import type { ComponentHandler } from './component-handler.ts';
 import { MORE_LIKE_THIS_ID } from './paged-results/more-like-this-menu.ts';
-import { replyWithPages } from './paged-results/reply-with-pages.ts';
+import { deferResults, replyWithPages } from './paged-results/reply-with-pages.ts';
 
 /**
  * A track chosen in a results message's "More like this…" menu: a new reply with /similar for it,
@@ -20,8 +20,8 @@ async function onMoreLikeThis(interaction: MessageComponentInteraction, ctx: Bot
   const state = await ctx.pages.get(interaction.message.id);
   // Checked before deferring: a track gone from the index (after a reload) gets a private answer.
   const query = prepareSimilar(ctx, { track: trackId, byId: true, count: state?.view.perPage ?? DEFAULT_COUNT });
-  await interaction.deferReply();
-  await replyWithPages(interaction, await runSimilar(ctx, query), ctx);
+  const reply = await deferResults(interaction);
+  await replyWithPages(reply, await runSimilar(ctx, query), ctx);
 }
 
 export const moreLikeThisMenu: ComponentHandler = { prefix: MORE_LIKE_THIS_ID, what: 'More like this', handle: onMoreLikeThis };

@@ -213,6 +213,26 @@ describe('/recommend', () => {
     expect(buttonsOf(emu.message(first.id)!)[1]!.label).toBe('2 / 5');
   });
 
+  it('turns the page on a press that arrives before Discord has answered the edit showing the buttons', async () => {
+    // Discord shows the edit to people before its answer reaches the bot: the state must already be saved.
+    const hold = emu.holdAnswerNext({ method: 'PATCH', path: /\/messages\/@original$/ });
+    let reply: StoredMessage;
+    try {
+      const ix = await recommend('rain on a tin roof, slow guitar');
+      reply = await ix.waitForOriginal(undefined, { timeoutMs: 20_000 });
+      expect(hold.hits).toBe(1);
+      const early = await emu.clickButton({ messageId: reply.id, customId: 'rec:page:next', user: emu.users.alice });
+      expect((await early.waitForResponse()).type).toBe(InteractionResponseType.UpdateMessage);
+      expect(footer(emu.message(reply.id))).toMatch(/^Page 2\//);
+    } finally {
+      hold.release();
+    }
+    // The bot's own save, after the answer, must not put the list back on page 1.
+    await emu.waitFor(() => emu.reactionsOn(reply.id)['▶️'], { what: 'the arrows added' });
+    await (await emu.clickButton({ messageId: reply.id, customId: 'rec:page:next', user: emu.users.alice })).waitForResponse();
+    expect(footer(emu.message(reply.id))).toMatch(/^Page 3\//);
+  });
+
   it('ignores a stranger\'s reaction (and removes it); a stranger\'s button press gets a private no', async () => {
     const versions = emu.message(first.id)!.versions.length;
     await emu.addReaction({ messageId: first.id, emoji: '▶️', user: emu.users.bob });

@@ -381,6 +381,19 @@ describe('DiscordEmulator with a real discord.js Client', () => {
     expect(await held).toMatchObject({ id: emu.botUser.id });
     expect(hold.remaining).toBe(0);
   });
+
+  it('applies a request at once but holds its answer until released (holdAnswerNext)', async () => {
+    const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
+    const sent = (await rest.post(Routes.channelMessages(emu.channel.id), { body: { content: 'before' } })) as { id: string };
+    const hold = emu.holdAnswerNext({ method: 'PATCH', path: `/messages/${sent.id}` });
+    let answered = false;
+    const edit = rest.patch(Routes.channelMessage(emu.channel.id, sent.id), { body: { content: 'after' } }).then((m) => ((answered = true), m));
+    await emu.waitFor(() => emu.message(sent.id)?.data.content === 'after', { what: 'the edit stored' });
+    expect(hold.hits).toBe(1);
+    expect(answered).toBe(false);
+    hold.release();
+    expect(await edit).toMatchObject({ id: sent.id, content: 'after' });
+  });
 });
 
 describe('DiscordEmulator rules Discord enforces', () => {

@@ -12,7 +12,7 @@ import {
   type GatewayReadyDispatchData,
 } from 'discord.js';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { ActiveFault, FaultRule } from './faults.ts';
+import type { ActiveFault, FaultRule, HoldRule } from './faults.ts';
 import { Gateway, GATEWAY_PATH, shardOf, type Shard } from './gateway.ts';
 import { handleRequest, listen } from './http.ts';
 import {
@@ -399,10 +399,22 @@ export class DiscordEmulator {
    * normally; `hits` counts those that arrived. Keeps a bot's request in flight for as long as a
    * test needs, without guessing a delay.
    */
-  holdNext(rule: Omit<FaultRule, 'status' | 'retryAfterSec' | 'global' | 'scope' | 'delayMs' | 'until'>): ActiveFault & { release(): void } {
+  holdNext(rule: HoldRule): ActiveFault & { release(): void } {
+    return this.#hold(rule, 'until');
+  }
+
+  /**
+   * Serves the next matching request at once (the edit is stored and dispatched, as Discord does)
+   * but holds its answer until `release()`: the bot's `await` is still pending while users see the change.
+   */
+  holdAnswerNext(rule: HoldRule): ActiveFault & { release(): void } {
+    return this.#hold(rule, 'answerAfter');
+  }
+
+  #hold(rule: HoldRule, when: 'until' | 'answerAfter'): ActiveFault & { release(): void } {
     let release!: () => void;
-    const until = new Promise<void>((resolve) => (release = resolve));
-    return Object.assign(this.#state.faults.add({ ...rule, until }), { release });
+    const held = new Promise<void>((resolve) => (release = resolve));
+    return Object.assign(this.#state.faults.add({ ...rule, [when]: held }), { release });
   }
 
   /** Closes every gateway connection (code 4000 by default; see Gateway.drop). */

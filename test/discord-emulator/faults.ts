@@ -1,4 +1,4 @@
-/** Injected REST faults: a status (429 by default), a delay or a hold for the next requests matching a route. */
+/** Injected REST faults: a status (429 by default), a delay, a hold, or a held answer for the next requests matching a route. */
 
 export interface FaultRule {
   /** HTTP method to match (any when omitted). */
@@ -19,7 +19,12 @@ export interface FaultRule {
   delayMs?: number;
   /** Wait until this settles before answering (then serve normally unless `status` is set). */
   until?: Promise<unknown>;
+  /** Serve the request at once (its change is stored and dispatched), but send the answer only when this settles. */
+  answerAfter?: Promise<unknown>;
 }
+
+/** What a hold matches on: which requests, and how many. */
+export type HoldRule = Pick<FaultRule, 'method' | 'path' | 'times'>;
 
 /** A rule in force, with how often it has fired. */
 export interface ActiveFault {

@@ -144,7 +144,7 @@ export async function handleRequest(state: EmulatorState, routes: readonly Route
   const fault = state.faults.take(method, path);
   if (fault?.delayMs) await sleep(fault.delayMs);
   if (fault?.until) await fault.until.catch(() => undefined);
-  if (fault && (fault.status !== undefined || (fault.delayMs === undefined && fault.until === undefined))) {
+  if (fault && (fault.status !== undefined || (fault.delayMs === undefined && fault.until === undefined && fault.answerAfter === undefined))) {
     const r = faultResponse(fault);
     answer(r.status, r.headers, r.body);
     return;
@@ -164,6 +164,7 @@ export async function handleRequest(state: EmulatorState, routes: readonly Route
   }
   try {
     const result = await matched.route.handle({ method, params: matched.params, query: url.searchParams, body: parsed.json, files: parsed.files, headers: req.headers });
+    if (fault?.answerAfter) await fault.answerAfter.catch(() => undefined);
     answer(result.status, limits, result.body, result.raw);
   } catch (err) {
     if (err instanceof ApiError) {

@@ -11,18 +11,17 @@ export const strangerText = (requesterId: string) =>
   `Only <@${requesterId}> can turn these pages. Run /recommend to get a list of your own.`;
 
 /**
- * A results message gets its controls' state: saved under the message id (so page turns and Save
- * work in any process and after a restart), for every message with controls — Save is there even
- * for a single page. ◀️ ▶️ reactions only for several pages.
+ * Saves a results message's controls' state under its message id (so page turns and Save work in
+ * any process and after a restart), for every message with controls: Save is there even for a
+ * single page.
  */
-export async function publishPages(message: Message, state: PageState, ctx: Pick<BotContext, 'pages' | 'logger'>): Promise<void> {
-  if (!pageComponents(state.view, state.page).length) return;
-  await ctx.pages.save(message.id, state);
-  if (pageCount(state.view) > 1) await addPageReactions(message, ctx.logger);
+export async function savePages(messageId: string, state: PageState, ctx: Pick<BotContext, 'pages'>): Promise<void> {
+  if (pageComponents(state.view, state.page).length) await ctx.pages.save(messageId, state);
 }
 
 /** ◀️ ▶️ under a message with several pages; without Add Reactions the buttons still page. */
-async function addPageReactions(message: Message, logger: Logger): Promise<void> {
+export async function addPageReactions(message: Message, state: PageState, logger: Logger): Promise<void> {
+  if (pageCount(state.view) <= 1) return;
   try {
     await message.react(PAGE_EMOJI.prev);
     await message.react(PAGE_EMOJI.next);
@@ -43,7 +42,7 @@ export async function onPageButton(interaction: MessageComponentInteraction, ctx
   if (!turn) return;
   const messageId = interaction.message.id;
   await ctx.pages.exclusive(messageId, async () => {
-    const state = await ctx.pages.forMessage(interaction.message);
+    const state = await ctx.pages.get(messageId);
     if (!state) {
       // Dead buttons go, for everyone; the presser learns why. The "More like this" menu stays:
       // its choices carry their track ids and need no saved state.

@@ -22,7 +22,7 @@ export const saveButton: ComponentHandler = { prefix: SAVE_BUTTON_ID, what: 'sav
  */
 export async function onSaveButton(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   const messageId = interaction.message.id;
-  const state = await ctx.pages.forMessage(interaction.message);
+  const state = await ctx.pages.get(messageId);
   if (!state) throw new UserError('These results have expired.', 'Run /recommend again for a fresh list.');
   // Page state saved before entries carried licences: the serving catalog fills them in by id.
   const view = withLicenses(state.view, () => ctx.recommender.tracks());

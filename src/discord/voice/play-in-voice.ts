@@ -44,7 +44,7 @@ async function onPlayInVoice(interaction: MessageComponentInteraction, ctx: BotC
   if (!interaction.inCachedGuild()) throw new UserError(SERVERS_ONLY_TEXT);
   const voiceChannel = voiceChannelOf(interaction.guild, interaction.user.id);
   if (!voiceChannel) throw notInVoice();
-  const state = await ctx.pages.forMessage(interaction.message);
+  const state = await ctx.pages.get(interaction.message.id);
   if (!state) throw new UserError('These results have expired.', 'Run /recommend again for a fresh list.');
   const tracks = queueTracks(state.view.entries);
   const textChannel = await sendableChannel(interaction);
