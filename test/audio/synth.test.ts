@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Track, TrackTags } from '../../src/catalog/track.ts';
 import { fnv1a } from '../../src/util/prng.ts';
+import { fft } from '../helpers/fft.ts';
 import { styleOf } from '../../src/audio/synth-style.ts';
 import { demoDurationSec, DEMO_SAMPLE_RATE, synthesizeTrack } from '../../src/audio/synth.ts';
 
@@ -90,35 +91,6 @@ function bandShares(x: Float32Array, lowHz: number, highHz: number, size = 2048)
   return { low: low / total, high: high / total };
 }
 
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(ang * k);
-        const wi = Math.sin(ang * k);
-        const a = i + k;
-        const b = a + len / 2;
-        const tr = re[b]! * wr - im[b]! * wi;
-        const ti = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a]! += tr;
-        im[a]! += ti;
-      }
-    }
-  }
-}
 
 describe('synthesizeTrack', () => {
   it('is deterministic: the same track gives identical samples', () => {

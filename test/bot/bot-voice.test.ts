@@ -96,7 +96,7 @@ async function results(prompt: string, count: number, who: Person = 'alice'): Pr
 
 /** The whole list behind a results message, in rank order (the bot's own page state). */
 async function listOf(message: StoredMessage): Promise<TrackEntry[]> {
-  // Saved right after the reply is edited in.
+  // Saved as the reply is edited in.
   const state = await emu.waitFor(() => t.bot.ctx.pages.get(message.id), { what: 'the page state', ...WAIT });
   return [...state!.view.entries].sort((a, b) => a.rank - b.rank);
 }
@@ -124,6 +124,14 @@ const buttonIds = (m: StoredMessage) => (m.data.components ?? []).flatMap((row) 
 /** Waits for a now-playing message newer than `after` messages. */
 function newNowPlaying(after: number): Promise<StoredMessage> {
   return emu.waitFor(() => nowPlayingMessages()[after], { what: 'a now-playing message', ...WAIT });
+}
+
+/** Alice's /recommend, then her ▶ Play in voice: the results message and the now-playing message. */
+async function startPlaying(prompt: string, count: number): Promise<{ reply: StoredMessage; message: StoredMessage }> {
+  const reply = await results(prompt, count);
+  const sent = nowPlayingMessages().length;
+  await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
+  return { reply, message: await newNowPlaying(sent) };
 }
 
 const voiceSession = () => emu.voice.session(guildId)!;
@@ -265,12 +273,9 @@ describe('▶ Play in voice', () => {
 describe('controls', () => {
   it('⏭ Skip goes to the next track, only for people in the channel; /voice now answers anyone; ⏹ Stop stays connected until idle', async () => {
     await inVoice('alice', vc);
-    const reply = await results('dreamy synth pads', 3);
+    const { reply, message } = await startPlaying('dreamy synth pads', 3);
     const list = await listOf(reply);
     const expected = expectedTones(list);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
     await waitForAudioFrames(25);
 
     // bob is not in voice: refused privately, nothing changes.
@@ -305,10 +310,7 @@ describe('controls', () => {
 
   it('⏏ Leave disconnects now, and the message says who made it leave', async () => {
     await inVoice('alice', vc);
-    const reply = await results('lonely guitar', 1);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
+    const { message } = await startPlaying('lonely guitar', 1);
     await waitForAudioFrames(10);
     // The message may not show every button state yet; the press needs Leave enabled only.
     await emu.waitFor(() => buttonIds(latest(message.id)).includes(VOICE_CONTROL_IDS.leave), { what: 'the Leave button', ...WAIT });
@@ -372,11 +374,8 @@ describe('one player per server', () => {
 describe('connection', () => {
   it('resumes a dropped voice connection (closed, then killed) and the audio goes on where it was', async () => {
     await inVoice('alice', vc);
-    const reply = await results('warm jazz piano trio', 3);
+    const { reply, message } = await startPlaying('warm jazz piano trio', 3);
     const list = await listOf(reply);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
     const requests = emu.gateway.voiceStateRequests.length;
     await waitForAudioFrames(40);
 
@@ -404,10 +403,7 @@ describe('connection', () => {
 
   it('gives up a connection closed for good (4014: disconnected by a moderator) after 5 s, and tells the channel', async () => {
     await inVoice('alice', vc);
-    const reply = await results('warm jazz piano trio', 3);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
+    const { message } = await startPlaying('warm jazz piano trio', 3);
     await waitForAudioFrames(20);
     emu.voice.drop(guildId, { code: 4014 });
     await waitUntilLeft();
@@ -420,10 +416,7 @@ describe('connection', () => {
 
   it('leaves after the idle time when nobody but bots is left in the channel', async () => {
     await inVoice('alice', vc);
-    const reply = await results('calm piano for a rainy evening', 3);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
+    const { message } = await startPlaying('calm piano for a rainy evening', 3);
     await waitForAudioFrames(10);
     await inVoice('alice', null);
     await waitUntilLeft();
@@ -438,10 +431,7 @@ const WAVE = 16;
 describe('under load', () => {
   it('keeps sending frames on time while waves of /recommend (with preview clips to make) run', async () => {
     await inVoice('alice', vc);
-    const reply = await results('calm piano for a rainy evening', 3);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
+    const { message } = await startPlaying('calm piano for a rainy evening', 3);
     // No clip cached: the first wave makes them again (ffprobe and ffmpeg runs), as fresh prompts would.
     await rm(path.join(tmp.dir, 'previews'), { recursive: true, force: true });
     await waitForAudioFrames(20);
@@ -477,10 +467,7 @@ describe('under load', () => {
 describe('shutdown', () => {
   it('leaves voice cleanly before the client closes, and the message says so', async () => {
     await inVoice('alice', vc);
-    const reply = await results('calm piano for a rainy evening', 3);
-    const sent = nowPlayingMessages().length;
-    await privateAnswer(await press(reply.id, PLAY_IN_VOICE_ID, 'alice'));
-    const message = await newNowPlaying(sent);
+    const { message } = await startPlaying('calm piano for a rainy evening', 3);
     await waitForAudioFrames(10);
     await t.bot.stop();
     expect(emu.gateway.voiceStateRequests.at(-1)).toMatchObject({ guildId, channelId: null, outcome: 'left' });

@@ -24,7 +24,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeTone } from '../helpers/audio-files.ts';
 import { fileTempDir } from '../helpers/temp-dir.ts';
 import { DiscordEmulator } from './index.ts';
-import { arrivalGaps, dominantFrequency, toneSegments } from './voice/analysis.ts';
+import { arrivalGaps, concatPcm, dominantFrequency, toneSegments } from './voice/analysis.ts';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates];
 const WAIT = { timeoutMs: 60_000 };
@@ -346,12 +346,3 @@ function helloFromChildProcess(endpoint: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
-function concatPcm(frames: readonly { pcm: Int16Array }[]): Int16Array {
-  const out = new Int16Array(frames.reduce((n, f) => n + f.pcm.length, 0));
-  let at = 0;
-  for (const f of frames) {
-    out.set(f.pcm, at);
-    at += f.pcm.length;
-  }
-  return out;
-}

@@ -3,6 +3,8 @@
  * tones a stream was made of, and how evenly frames arrived.
  */
 
+import { fft } from '../../helpers/fft.ts';
+
 export interface PcmFormat {
   /** Default 48 000 (what Discord voice carries). */
   sampleRate?: number;
@@ -55,37 +57,6 @@ export function dominantFrequency(pcm: Int16Array, format: PcmFormat = {}): numb
   return ((peak + shift) * rate) / size;
 }
 
-/** In-place iterative radix-2 FFT; `re.length` must be a power of two. */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const ar = re[i + k + len / 2]! * cr - im[i + k + len / 2]! * ci;
-        const ai = re[i + k + len / 2]! * ci + im[i + k + len / 2]! * cr;
-        re[i + k + len / 2] = re[i + k]! - ar;
-        im[i + k + len / 2] = im[i + k]! - ai;
-        re[i + k] = re[i + k]! + ar;
-        im[i + k] = im[i + k]! + ai;
-        [cr, ci] = [cr * wr - ci * wi, cr * wi + ci * wr];
-      }
-    }
-  }
-}
 
 /** Root mean square of the samples (0 for none). */
 export function rms(pcm: Int16Array): number {
@@ -208,6 +179,11 @@ export function percentile(values: readonly number[], q: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** The samples of `frames`, one after another. */
+export function concatPcm(frames: readonly { pcm: Int16Array }[]): Int16Array {
+  return concat(frames.map((f) => f.pcm));
 }
 
 function concat(parts: readonly Int16Array[]): Int16Array {

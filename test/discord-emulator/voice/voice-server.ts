@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import OpusScript from 'opusscript';
 import { WebSocket, WebSocketServer } from 'ws';
 import { waitFor } from '../../helpers/wait-for.ts';
+import { concatPcm } from './analysis.ts';
 import { decryptRtp, ENCRYPTION_MODES, parseRtpHeader, RTP_OPUS_PAYLOAD_TYPE, type EncryptionMode } from './rtp.ts';
 import { makeSelfSignedCert, trustInProcess, type SelfSignedCert } from './tls-cert.ts';
 import type { VoiceConnectionRecord, VoiceFrame, VoiceSession } from './voice-session.ts';
@@ -205,14 +206,7 @@ export class VoiceServerEmulator {
 
   /** The latest session's PCM from frame `fromFrame` (default 0) to `toFrame` (exclusive, default all), concatenated. */
   pcm(guildId: string, range: { fromFrame?: number; toFrame?: number } = {}): Int16Array {
-    const frames = (this.session(guildId)?.frames ?? []).slice(range.fromFrame ?? 0, range.toFrame);
-    const out = new Int16Array(frames.reduce((n, f) => n + f.pcm.length, 0));
-    let at = 0;
-    for (const f of frames) {
-      out.set(f.pcm, at);
-      at += f.pcm.length;
-    }
-    return out;
+    return concatPcm((this.session(guildId)?.frames ?? []).slice(range.fromFrame ?? 0, range.toFrame));
   }
 
   /**
