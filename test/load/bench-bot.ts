@@ -4,15 +4,11 @@
  * and writes them to bench/RESULTS.md as the "bot-load" section.
  */
 import '../../src/util/openmp-env.ts';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import dotenv from 'dotenv';
-import { labelledSection, writeResultsSection } from '../../src/bench/results-file.ts';
 import { intOption } from '../../src/cli/int-option.ts';
-import { processIo, runCommand, type CommandIo } from '../../src/cli/run-command.ts';
+import { processIo, type CommandIo } from '../../src/cli/run-command.ts';
 import { UserError } from '../../src/errors.ts';
-import { REPO_ROOT } from '../helpers/paths.ts';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, publishLoadBench, runIfMain } from './load-bench-cli.ts';
 import { formatBotLoad } from './report.ts';
 import { runBotLoad, SCENARIOS, type Scenario } from './run-bot-load.ts';
 
@@ -34,9 +30,7 @@ RSS. Needs redis-server for the fault scenarios. Writes bench/RESULTS.md (sectio
   --fault-queries <n>  /recommend per fault scenario (default 64)
   --scenarios <list>   any of ${SCENARIOS.join(',')} (default all)
   --answer-timeout <s> longest wait for one answer before it counts as unanswered (default 180)
-  --json               print one JSON object instead of the tables
-  --results <file>     where to write the results (default bench/RESULTS.md)
-  --no-results         do not write a results file`;
+${OUTPUT_USAGE}`;
 
 function scenarioList(raw: string | undefined): Scenario[] {
   if (raw === undefined) return [...SCENARIOS];
@@ -58,10 +52,7 @@ export async function benchBotCommand(argv: string[], io: CommandIo = processIo)
       'fault-queries': { type: 'string' },
       scenarios: { type: 'string' },
       'answer-timeout': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      results: { type: 'string' },
-      'no-results': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
@@ -84,17 +75,7 @@ export async function benchBotCommand(argv: string[], io: CommandIo = processIo)
     onProgress: (line) => io.err(`bench:bot: ${line}`),
   });
   const markdown = formatBotLoad(report);
-  if (!values['no-results']) {
-    const file = path.resolve(values.results ?? path.join(REPO_ROOT, 'bench', 'RESULTS.md'));
-    const command = argv.length ? `npm run bench:bot -- ${argv.join(' ')}` : 'npm run bench:bot';
-    await writeResultsSection(file, BOT_LOAD_LABEL, labelledSection(BOT_LOAD_LABEL, 'The bot under load and faults (Discord emulator)', command, markdown, report));
-    io.err(`bench:bot: results written to ${path.relative(process.cwd(), file) || file}`);
-  }
-  io.out(values.json ? JSON.stringify(report) : markdown);
-  return 0;
+  return publishLoadBench({ script: 'bench:bot', label: BOT_LOAD_LABEL, title: 'The bot under load and faults (Discord emulator)', markdown, report }, argv, values, io);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  dotenv.config({ quiet: true });
-  process.exitCode = await runCommand('bench:bot', () => benchBotCommand(process.argv.slice(2)));
-}
+await runIfMain(import.meta.url, 'bench:bot', (argv) => benchBotCommand(argv));

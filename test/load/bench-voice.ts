@@ -4,15 +4,11 @@
  * bench/RESULTS.md as the "voice" section.
  */
 import '../../src/util/openmp-env.ts';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import dotenv from 'dotenv';
-import { labelledSection, writeResultsSection } from '../../src/bench/results-file.ts';
 import { intOption } from '../../src/cli/int-option.ts';
-import { processIo, runCommand, type CommandIo } from '../../src/cli/run-command.ts';
+import { processIo, type CommandIo } from '../../src/cli/run-command.ts';
 import { UserError } from '../../src/errors.ts';
-import { REPO_ROOT } from '../helpers/paths.ts';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, publishLoadBench, runIfMain } from './load-bench-cli.ts';
 import { runVoiceLoad } from './run-voice-load.ts';
 import { formatVoiceLoad } from './voice-report.ts';
 
@@ -44,9 +40,7 @@ Needs ffmpeg with libopus. Writes bench/RESULTS.md (section "${VOICE_LABEL}").
                        bot and the emulator inherit it; the bot starts ffmpeg 10 nicer than
                        itself): on a machine shared with other work, e.g. --nice=-10 gives them
                        the CPU they ask for (negative needs root); default 0
-  --json               print one JSON object instead of the tables
-  --results <file>     where to write the results (default bench/RESULTS.md)
-  --no-results         do not write a results file`;
+${OUTPUT_USAGE}`;
 
 function serverList(raw: string | undefined): number[] {
   if (raw === undefined) return DEFAULT_RAMP;
@@ -75,10 +69,7 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
       spacing: { type: 'string' },
       'keep-going': { type: 'boolean', default: false },
       nice: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      results: { type: 'string' },
-      'no-results': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
@@ -98,19 +89,9 @@ export async function benchVoiceCommand(argv: string[], io: CommandIo = processI
     onProgress: (line) => io.err(`bench:voice: ${line}`),
   });
   const markdown = formatVoiceLoad(report);
-  if (!values['no-results']) {
-    const file = path.resolve(values.results ?? path.join(REPO_ROOT, 'bench', 'RESULTS.md'));
-    const command = argv.length ? `npm run bench:voice -- ${argv.join(' ')}` : 'npm run bench:voice';
-    // Per-server figures stay in --json: 127 servers over a full ramp would bury the file.
-    const summary = { ...report, steps: report.steps.map(({ perServer: _perServer, ...step }) => step) };
-    await writeResultsSection(file, VOICE_LABEL, labelledSection(VOICE_LABEL, 'Voice playback: servers playing at once (Discord emulator)', command, markdown, summary));
-    io.err(`bench:voice: results written to ${path.relative(process.cwd(), file) || file}`);
-  }
-  io.out(values.json ? JSON.stringify(report) : markdown);
-  return 0;
+  // Per-server figures stay in --json: 127 servers over a full ramp would bury the file.
+  const summary = { ...report, steps: report.steps.map(({ perServer: _perServer, ...step }) => step) };
+  return publishLoadBench({ script: 'bench:voice', label: VOICE_LABEL, title: 'Voice playback: servers playing at once (Discord emulator)', markdown, report, summary }, argv, values, io);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  dotenv.config({ quiet: true });
-  process.exitCode = await runCommand('bench:voice', () => benchVoiceCommand(process.argv.slice(2)));
-}
+await runIfMain(import.meta.url, 'bench:voice', (argv) => benchVoiceCommand(argv));
