@@ -96,7 +96,7 @@ async function results(prompt: string, count: number, who: Person = 'alice'): Pr
 
 /** The whole list behind a results message, in rank order (the bot's own page state). */
 async function listOf(message: StoredMessage): Promise<TrackEntry[]> {
-  // Saved as the reply is edited in.
+  // Saved before the reply is edited in (reply-with-pages.ts); waited for in case Discord named no id.
   const state = await emu.waitFor(() => t.bot.ctx.pages.get(message.id), { what: 'the page state', ...WAIT });
   return [...state!.view.entries].sort((a, b) => a.rank - b.rank);
 }
